@@ -1,0 +1,125 @@
+"""Planar data classification with one hidden layer (Course 1, week 3).
+
+The "flower" is 400 points in the plane, two classes wound around each other in petals. It is
+the course's first example of a problem that a linear classifier cannot solve:
+
+- Logistic regression draws one straight line, ŷ = σ(w·x + b). On the flower it does barely
+  better than a coin: the course gets 47 %.
+- One hidden layer of n_h tanh units, then a sigmoid:
+      A1 = tanh(W1·x + b1),   ŷ = σ(W2·A1 + b2),
+  trained on the cross-entropy cost J = −(1/m) Σ [y·log ŷ + (1 − y)·log(1 − ŷ)] by full-batch
+  gradient descent (learning rate 1.2, 10 000 iterations, as in the course). With n_h = 4 the
+  course reaches about 90 %.
+
+Then the two experiments of the assignment:
+
+- Hidden-layer size, 1 to 50 units. Too few units underfit (one or two lines are not enough);
+  from 3 units on the petals are found; large layers fit the noise a little more (the course:
+  "the larger models overfit", and regularization is how to use them anyway — Course 2).
+- Activation functions: sigmoid, tanh, ReLU and leaky ReLU in the hidden layer (the lecture's
+  "why non-linear activations"). A linear hidden layer would collapse back to logistic regression.
+
+Data: the flower is generated with the course's own formula and seed, so the points are the
+course's points (see ``tfcourse.data.flower``). Like the course, accuracies are on the 400
+training points; the lesson also reports a fresh draw of 400 points (seed 2) as a held-out check.
+Keras initializes with Glorot-uniform rather than the course's 0.01·randn, so individual figures
+differ from the course's by a few points; the shape of the table is the same.
+
+Outputs: ``learning_curves.png`` (cost per iteration for each hidden size),
+``decision_boundaries.png``, ``activations.png``, ``hidden_size_sweep.png`` (measured vs course),
+``results.json``, TensorBoard logs, and the n_h = 4 model exported to
+``saved_models/c1w3_planar_data/``.
+"""
+import keras
+
+from tfcourse import data, plots
+from tfcourse.lesson import Lesson
+from tfcourse.training import accuracy, fit_steps
+
+LEARNING_RATE = 1.2  # the course's rate for full-batch gradient descent
+HIDDEN_SIZES = (1, 2, 3, 4, 5, 20, 50)
+COURSE_HIDDEN = {1: 0.675, 2: 0.673, 3: 0.908, 4: 0.905, 5: 0.913, 20: 0.90, 50: 0.908}
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+
+
+def one_hidden_layer(n_h, activation="tanh"):
+    """[2, n_h, 1]: n_h hidden units, a sigmoid output; n_h = 0 is logistic regression."""
+    layers = [keras.Input((2,))]
+    if n_h:
+        layers.append(keras.layers.Dense(n_h, activation=activation, name="hidden"))
+    layers.append(keras.layers.Dense(1, activation="sigmoid", name="output"))
+    model = keras.Sequential(layers, name=f"hidden_{n_h}_{activation}" if n_h else "logreg")
+    model.compile(optimizer=keras.optimizers.SGD(LEARNING_RATE), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def run(ctx):
+    ds = data.load_flower()
+    ctx.log(ds.summary())
+    steps, log_every = ctx.epochs, max(1, ctx.epochs // 100)
+
+    def train(model, run_name):
+        history = fit_steps(model, ds.x_train, ds.y_train, steps, log_every=log_every,
+                            callbacks=ctx.callbacks(run_name))
+        return history.history
+
+    ## Logistic regression: one straight line
+    ctx.section("Logistic regression")
+    logreg = one_hidden_layer(0)
+    curves = {"logistic regression": train(logreg, "logreg")}
+    ctx.record("logreg_accuracy", accuracy(logreg, ds.x_train, ds.y_train), course=0.47)
+    ctx.record("logreg_heldout_accuracy", accuracy(logreg, ds.x_test, ds.y_test))
+    ctx.log(f"train accuracy {ctx.results['logreg_accuracy']:.3f}")
+
+    ## One hidden layer, and how many units it needs
+    ctx.section("One tanh hidden layer: sizes " + ", ".join(map(str, HIDDEN_SIZES)))
+    models = {}
+    for n_h in HIDDEN_SIZES:
+        model = one_hidden_layer(n_h)
+        curves[f"n_h = {n_h}"] = train(model, f"hidden_{n_h}")
+        acc = accuracy(model, ds.x_train, ds.y_train)
+        ctx.record(f"hidden_{n_h}_accuracy", acc, course=COURSE_HIDDEN[n_h])
+        ctx.log(f"n_h = {n_h:>2}: train accuracy {acc:.3f} (course {COURSE_HIDDEN[n_h]:.3f})")
+        models[n_h] = model
+    ctx.record("hidden_4_heldout_accuracy", accuracy(models[4], ds.x_test, ds.y_test))
+
+    ## Which non-linearity in the hidden layer
+    ctx.section("Activation functions (n_h = 4)")
+    by_activation = {}
+    for name in ACTIVATIONS:
+        model = models[4] if name == "tanh" else one_hidden_layer(4, name)
+        if name != "tanh":
+            train(model, f"activation_{name}")
+        acc = accuracy(model, ds.x_train, ds.y_train)
+        ctx.record(f"activation_{name}_accuracy", acc)
+        ctx.log(f"{name:>10}: train accuracy {acc:.3f}")
+        by_activation[name] = model
+
+    ## Plots
+    plots.learning_curves(curves, ctx.path("learning_curves.png"), metrics=("loss", "accuracy"),
+                          xlabel="iteration", x_scale=log_every,
+                          title="Flower: cost and accuracy per gradient-descent iteration")
+    boundaries = {"logistic regression": logreg}
+    boundaries.update({f"n_h = {n}": models[n] for n in HIDDEN_SIZES})
+    plots.decision_boundaries(boundaries, ds.x_train, ds.y_train,
+                              ctx.path("decision_boundaries.png"),
+                              title="Decision boundary by hidden-layer size")
+    plots.decision_boundaries(by_activation, ds.x_train, ds.y_train, ctx.path("activations.png"),
+                              title="Hidden-layer activation, n_h = 4")
+    plots.bars({f"n_h={n}": ctx.results[f"hidden_{n}_accuracy"] for n in HIDDEN_SIZES},
+               ctx.path("hidden_size_sweep.png"), ylabel="train accuracy",
+               reference={f"n_h={n}": COURSE_HIDDEN[n] for n in HIDDEN_SIZES},
+               title="Hidden-layer size sweep: measured vs course")
+
+    ctx.export(models[4], ds.x_test[:32])
+
+
+LESSON = Lesson(__file__, __doc__, run, epochs=10_000, fast_epochs=200,
+                epochs_help="gradient-descent iterations (full batch)",
+                keys=("logreg_accuracy", "hidden_4_accuracy",
+                      *(f"hidden_{n}_accuracy" for n in HIDDEN_SIZES),
+                      *(f"activation_{a}_accuracy" for a in ACTIVATIONS)))
+
+if __name__ == "__main__":
+    LESSON.cli()

@@ -1,0 +1,283 @@
+"""The lesson runner: command-line flags, output folder, seeding, results, export.
+
+A lesson module is a narrative (its docstring) plus one function ``run(ctx)``; the module ends
+with::
+
+    LESSON = Lesson(__file__, __doc__, run, epochs=10_000, fast_epochs=200)
+
+    if __name__ == "__main__":
+        LESSON.cli()
+
+and ``python -m lessons.<name>`` (or ``python -m lessons <name>``) runs it. Every lesson gets the
+same flags (``--epochs``, ``--seed``, ``--out``, ``--fast``, ``--data``/``--data-path`` where it
+has a choice, ``--export-dir``, ``--no-export``), writes ``<out>/results.json``, PNG plots and
+TensorBoard logs under ``<out>/``, and exports its final model to ``saved_models/<name>/``.
+
+Bad input (a flag value, a missing or corrupt data file) is one line on stderr and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from tfcourse.errors import UsageError
+
+DEFAULT_SEED = 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag is one line (``prog: error: ...``) and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
+    return value
+
+
+def _readable_path(text: str) -> Path:
+    p = Path(text).expanduser()
+    if not p.exists():
+        raise argparse.ArgumentTypeError(f"no such file or folder: {text}")
+    if not os.access(p, os.R_OK):
+        raise argparse.ArgumentTypeError(f"not readable: {text}")
+    return p
+
+
+@dataclasses.dataclass
+class Lesson:
+    """A runnable lesson: its narrative, its ``run(ctx)`` and its default budget.
+
+    Args:
+        file: the lesson module's ``__file__`` (its stem is the lesson's name).
+        doc: the module docstring; its first line is the summary ``python -m lessons`` lists.
+        run: ``run(ctx: Context) -> None``; records results with ``ctx.record``.
+        epochs: the full run's default budget (epochs, or gradient steps where the lesson says).
+        fast_epochs: the ``--fast`` budget: a smoke test that finishes in seconds.
+        data: the ``--data`` choices, default first (empty: the lesson has no choice).
+        add_arguments: adds lesson-specific flags to the parser.
+        epochs_help: what ``--epochs`` counts in this lesson.
+        keys: the results keys the lesson promises (checked when it finishes; the tests read
+            them too).
+    """
+
+    file: str
+    doc: str
+    run: Callable
+    epochs: int
+    fast_epochs: int
+    data: tuple = ()
+    add_arguments: Callable | None = None
+    epochs_help: str = "training epochs"
+    keys: tuple = ()
+
+    @property
+    def name(self) -> str:
+        return Path(self.file).stem
+
+    @property
+    def summary(self) -> str:
+        return (self.doc or "").strip().splitlines()[0] if self.doc else self.name
+
+    def parser(self) -> argparse.ArgumentParser:
+        p = _Parser(prog=f"python -m lessons.{self.name}", description=self.doc,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("--epochs", type=_positive_int, default=None,
+                       help=f"{self.epochs_help} (default {self.epochs}; {self.fast_epochs} with --fast)")
+        p.add_argument("--seed", type=_seed, default=DEFAULT_SEED,
+                       help=f"random seed; the same seed gives the same results.json (default {DEFAULT_SEED})")
+        p.add_argument("--out", type=Path, default=None,
+                       help=f"output folder for results.json, plots and logs (default runs/{self.name}/)")
+        p.add_argument("--fast", action="store_true",
+                       help="a tiny budget: a smoke test that finishes in seconds")
+        if self.data:
+            p.add_argument("--data", choices=self.data, default=self.data[0],
+                           help=f"data set (default {self.data[0]})")
+            p.add_argument("--data-path", type=_readable_path, default=None,
+                           help="a local copy of the data set (file or folder) for --data")
+        p.add_argument("--export-dir", type=Path, default=Path("saved_models"),
+                       help="where the final model is exported (default saved_models/)")
+        p.add_argument("--no-export", action="store_true", help="do not export the final model")
+        if self.add_arguments:
+            self.add_arguments(p)
+        return p
+
+    def cli(self, argv=None) -> None:
+        """Parse ``argv``, run the lesson, exit with its status (2 for bad input)."""
+        sys.exit(self.main(argv))
+
+    def main(self, argv=None) -> int:
+        args = self.parser().parse_args(argv)
+        try:
+            ctx = Context(self, args)
+            print(f"== {self.name}: {self.summary}")
+            ctx.setup()
+            self.run(ctx)
+            ctx.finish()
+        except UsageError as exc:
+            print(f"{self.parser().prog}: error: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print(f"\n{self.name}: interrupted; earlier results and exported models were left "
+                  f"as they were", file=sys.stderr)
+            return 130
+        return 0
+
+
+class Context:
+    """What a lesson's ``run`` works with: settings, output paths, results, export."""
+
+    def __init__(self, lesson: Lesson, args: argparse.Namespace):
+        self.lesson = lesson
+        self.args = args
+        self.name = lesson.name
+        self.fast: bool = args.fast
+        self.epochs: int = args.epochs or (lesson.fast_epochs if args.fast else lesson.epochs)
+        self.seed: int = args.seed
+        self.data: str | None = getattr(args, "data", None)
+        self.data_path: Path | None = getattr(args, "data_path", None)
+        self.out: Path = Path(args.out) if args.out else Path("runs") / lesson.name
+        self.export_dir: Path = args.export_dir
+        self.results: dict = {}
+        self.course: dict = {}
+        self._started = time.time()
+
+    # -- set-up ---------------------------------------------------------------------------
+    def setup(self) -> None:
+        from tfcourse.device import configure_devices
+
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create output folder {self.out}: {exc.strerror}") from None
+        devices = configure_devices()
+        import keras
+        import tensorflow as tf
+
+        keras.utils.set_random_seed(self.seed)
+        tf.config.experimental.enable_op_determinism()
+        print(f"   seed {self.seed}, {self.epochs} {self.lesson.epochs_help.split(' (')[0]}, "
+              f"device {devices}, output {self.out}/")
+
+    # -- helpers for run(ctx) ---------------------------------------------------------------
+    def path(self, filename: str) -> Path:
+        """A file in the output folder."""
+        return self.out / filename
+
+    def section(self, title: str) -> None:
+        print(f"\n-- {title}")
+
+    def log(self, message: str) -> None:
+        print(f"   {message}")
+
+    def callbacks(self, run: str) -> list:
+        """Callbacks every training run gets: TensorBoard logs under ``<out>/logs/<run>/``."""
+        import keras
+
+        return [keras.callbacks.TensorBoard(log_dir=str(self.out / "logs" / run),
+                                            write_graph=False, profile_batch=0)]
+
+    def record(self, key: str, value, course=None) -> None:
+        """Record a result (a number, or a short string); ``course`` is the course's figure."""
+        if hasattr(value, "item"):
+            value = value.item()
+        if isinstance(value, float):
+            value = round(value, 6)
+        self.results[key] = value
+        if course is not None:
+            self.course[key] = course
+
+    def export(self, model, x_sample) -> Path | None:
+        """Export the final model (unless ``--no-export``) and keep a sample of its predictions.
+
+        ``<out>/export_sample.npz`` holds ``x`` and ``y`` (``model.predict(x)``), so the export can
+        be checked from a process that does not import tfcourse.
+        """
+        if self.args.no_export:
+            return None
+        import numpy as np
+
+        from tfcourse.export import export_model
+
+        x_sample = np.asarray(x_sample, "float32")
+        path = export_model(model, self.name, self.export_dir)
+        np.savez(self.path("export_sample.npz"), x=x_sample,
+                 y=np.asarray(model.predict(x_sample, verbose=0)))
+        self.log(f"exported {path}/ and {path}.keras")
+        self.results["saved_model"] = str(path)
+        return path
+
+    # -- the end ----------------------------------------------------------------------------
+    def settings(self) -> dict:
+        s = {"lesson": self.name, "epochs": self.epochs, "seed": self.seed, "fast": self.fast}
+        for k, v in vars(self.args).items():
+            if k in {"epochs", "seed", "fast", "out", "export_dir", "no_export"}:
+                continue
+            s[k] = str(v) if isinstance(v, Path) else v
+        return s
+
+    def finish(self) -> None:
+        missing = [k for k in self.lesson.keys if k not in self.results]
+        if missing:  # a bug in the lesson, not bad input: fail loudly
+            raise RuntimeError(f"{self.name} did not record its results keys {missing}")
+        payload = {**self.results, "settings": self.settings()}
+        tmp = self.path("results.json.tmp")
+        tmp.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
+        os.replace(tmp, self.path("results.json"))
+        print()
+        print(results_table(self.results, self.course))
+        print(f"\n   results: {self.path('results.json')}  "
+              f"({time.time() - self._started:.0f} s)")
+
+
+def _fmt(v) -> str:
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v == 0 or (1e-3 <= abs(v) < 1e5):
+            return f"{v:.4f}".rstrip("0").rstrip(".") if abs(v) < 1e5 else f"{v:.1f}"
+        if math.isfinite(v):
+            return f"{v:.3e}"
+    return str(v)
+
+
+def results_table(results: dict, course: dict | None = None) -> str:
+    """Format results as a two- or three-column table (measured, and the course's figure)."""
+    course = course or {}
+    rows = [(k, _fmt(v), _fmt(course[k]) if k in course else "") for k, v in results.items()
+            if k != "saved_model"]
+    if not rows:
+        return "(no results)"
+    w0 = max(len("result"), *(len(r[0]) for r in rows))
+    w1 = max(len("measured"), *(len(r[1]) for r in rows))
+    header = f"{'result':<{w0}}  {'measured':>{w1}}" + ("  course" if course else "")
+    lines = [header, "-" * len(header)]
+    for k, v, c in rows:
+        lines.append(f"{k:<{w0}}  {v:>{w1}}" + (f"  {c}" if course else ""))
+    return "\n".join(lines)
