@@ -73,7 +73,8 @@ def decision_boundaries(predictors: dict, x, y, path, title: str = "", resolutio
         else:
             p = predict(grid)
         z = (np.asarray(p).reshape(gx.shape) > 0.5).astype(float)
-        ax.contourf(gx, gy, z, levels=[-0.5, 0.5, 1.5], colors=["#b6c8f4", "#f4b6b6"]  # class 0 blue, 1 red, as the dots, alpha=0.8)
+        # Class 0 light blue, class 1 light red: the colours of the dots (coolwarm) on top.
+        ax.contourf(gx, gy, z, levels=[-0.5, 0.5, 1.5], colors=["#b6c8f4", "#f4b6b6"], alpha=0.8)
         ax.scatter(x[:, 0], x[:, 1], c=np.asarray(y).ravel(), cmap="coolwarm", s=9,
                    edgecolors="k", linewidths=0.2)
         ax.set_title(label, fontsize=10)
