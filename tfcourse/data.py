@@ -22,6 +22,7 @@ Splits: :func:`split` (train/dev/test by ratio), :func:`train_dev_split` and
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import pickle
 import tarfile
@@ -311,7 +312,7 @@ def _load_cifar_local(path):
     p = _check_file(path)
     batches = {}
     if p.is_dir():
-        for f in sorted(p.rglob("*_batch*")):
+        for f in sorted(q for q in p.rglob("*_batch*") if q.is_file()):
             with open(f, "rb") as fh:
                 batches[f.name] = _read_cifar_batch(fh, f)
     else:
@@ -393,6 +394,9 @@ def load_binary_images(name: str, path=None, seed: int = 0, digit: int = 3) -> D
     - ``cifar10_cat``: CIFAR-10 cat vs non-cat.
     """
     if name == "digits":
+        if path is not None:
+            raise UsageError("--data digits is embedded and takes no --data-path; the path is "
+                             "for cat, mnist or cifar10_cat")
         ds = load_digits(binary=digit, balance=True, seed=seed)
     elif name == "cat":
         if path is None:
@@ -430,7 +434,8 @@ def split(x, y, ratios=(0.6, 0.2, 0.2), seed: int = 0, stratify: bool = False):
     Returns ``((x_train, y_train), (x_dev, y_dev), (x_test, y_test))``.
     """
     ratios = tuple(float(r) for r in ratios)
-    if len(ratios) != 3 or min(ratios) < 0 or abs(sum(ratios) - 1) > 1e-6 or ratios[0] == 0:
+    if (len(ratios) != 3 or not all(math.isfinite(r) for r in ratios) or min(ratios) < 0
+            or abs(sum(ratios) - 1) > 1e-6 or ratios[0] == 0):
         raise UsageError(f"ratios must be three non-negative numbers summing to 1 with a "
                          f"non-zero train share, got {ratios!r}")
     x, y = np.asarray(x), np.asarray(y)

@@ -206,7 +206,9 @@ class Context:
         if hasattr(value, "item"):
             value = value.item()
         if isinstance(value, float):
-            value = round(value, 6)
+            # Six significant digits: readable, stable across runs, and a gradient-check
+            # difference of 1e-17 stays 1e-17 instead of rounding to 0.
+            value = float(f"{value:.6g}")
         self.results[key] = value
         if course is not None:
             self.course[key] = course

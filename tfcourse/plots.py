@@ -102,3 +102,25 @@ def bars(values: dict, path, ylabel: str, title: str = "", reference: dict | Non
     if title:
         ax.set_title(title)
     return _save(fig, path)
+
+
+def predicted_vs_actual(y_true, predictions: dict, path, title: str = "", unit: str = "") -> Path:
+    """Predicted against actual values, one panel per model, with the y = x line and the RMSE."""
+    y_true = np.asarray(y_true, dtype=float).reshape(-1)
+    fig, axes = plt.subplots(1, len(predictions), figsize=(4.6 * len(predictions), 4.3),
+                             squeeze=False)
+    lo, hi = float(y_true.min()), float(y_true.max())
+    suffix = f" ({unit})" if unit else ""
+    for ax, (label, y_pred) in zip(axes[0], predictions.items()):
+        y_pred = np.asarray(y_pred, dtype=float).reshape(-1)
+        rmse = float(np.sqrt(np.mean((y_pred - y_true) ** 2)))
+        ax.scatter(y_true, y_pred, s=6, alpha=0.5)
+        ax.plot([lo, hi], [lo, hi], "k--", linewidth=1, label="perfect")
+        ax.set_xlabel(f"actual{suffix}")
+        ax.set_ylabel(f"predicted{suffix}")
+        ax.set_title(f"{label}: RMSE {rmse:.3g}{' ' + unit if unit else ''}", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return _save(fig, path)
