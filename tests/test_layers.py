@@ -1,0 +1,238 @@
+"""InvertedDropout and BatchNorm against their Keras twins, gradient checks, saving, export."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+from tfcourse.gradcheck import GradientCheckError, gradient_check
+from tfcourse.layers import BatchNorm, InvertedDropout
+
+
+def _data(m=96, n=5, seed=0):
+    rng = np.random.RandomState(seed)
+    x = (rng.randn(m, n) * [1, 3, 0.5, 2, 1] + [0, 2, -1, 5, 0]).astype("float32")[:, :n]
+    y = (x[:, 0] + 0.3 * x[:, 1] > 0.5).astype("float32")
+    return x, y
+
+
+# -- InvertedDropout -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rate", [0.14, 0.5])
+def test_dropout_same_statistics_as_keras_dropout(rate):
+    x = np.ones((400, 500), "float32")
+    ours = np.asarray(InvertedDropout(rate, seed=3)(x, training=True))
+    theirs = np.asarray(keras.layers.Dropout(rate, seed=3)(x, training=True))
+    for out in (ours, theirs):
+        kept = out[out != 0]
+        assert abs((out == 0).mean() - rate) < 0.005  # share dropped ≈ rate (200 000 draws)
+        assert abs(out.mean() - 1.0) < 0.01  # inverted: the mean is preserved
+        np.testing.assert_allclose(kept, 1.0 / (1.0 - rate), rtol=1e-6)  # scaling is exact
+    assert abs((ours == 0).mean() - (theirs == 0).mean()) < 0.008
+
+
+def test_dropout_is_identity_at_inference_and_with_rate_zero():
+    x = np.random.RandomState(0).randn(8, 6).astype("float32")
+    layer = InvertedDropout(0.5, seed=1)
+    np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)
+    np.testing.assert_array_equal(np.asarray(layer(x)), x)
+    np.testing.assert_array_equal(np.asarray(InvertedDropout(0.0)(x, training=True)), x)
+    model = keras.Sequential([keras.Input((6,)), layer])
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)
+
+
+def _masks_seen_by_fit(seed, steps=4, n=200, rate=0.5):
+    """Train x=1 → dropout → Dense(1, kernel 1) with loss ŷ, batch 1, lr 1: each step moves
+    exactly the kept units' weights by 1/keep_prob, so the kernel's changes are the masks."""
+    model = keras.Sequential([keras.Input((n,)), InvertedDropout(rate, seed=seed),
+                              keras.layers.Dense(1, use_bias=False, kernel_initializer="ones")])
+    model.compile(keras.optimizers.SGD(1.0), loss=lambda y_true, y_pred: ops.mean(y_pred, axis=-1))
+    kernels = [model.layers[-1].kernel.numpy().ravel().copy()]
+    record = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda b, logs: kernels.append(model.layers[-1].kernel.numpy().ravel().copy()))
+    model.fit(np.ones((steps, n), "float32"), np.zeros((steps, 1)), batch_size=1, epochs=1,
+              shuffle=False, verbose=0, callbacks=[record])
+    return -np.diff(np.array(kernels), axis=0) * (1 - rate)  # one 0/1 mask per step
+
+
+def test_dropout_draws_a_fresh_mask_every_step_inside_fit():
+    masks = _masks_seen_by_fit(seed=7)
+    np.testing.assert_allclose(np.sort(np.unique(np.round(masks, 5))), [0.0, 1.0])
+    assert all(abs(mk.mean() - 0.5) < 0.15 for mk in masks)
+    for i in range(len(masks)):
+        for j in range(i + 1, len(masks)):
+            assert (masks[i] != masks[j]).any(), f"steps {i} and {j} reused one mask"
+    np.testing.assert_array_equal(masks, _masks_seen_by_fit(seed=7))  # seeded: reproducible
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.0, 1.5, "0.5", None, True])
+def test_dropout_rejects_bad_rate_naming_argument_and_value(bad):
+    with pytest.raises(ValueError, match=r"`rate`.*rate=" + repr(bad).replace(".", r"\.")):
+        InvertedDropout(bad)
+
+
+def test_dropout_get_config_round_trip():
+    layer = InvertedDropout(0.14, seed=5, name="drop")
+    clone = InvertedDropout.from_config(layer.get_config())
+    assert (clone.rate, clone.seed, clone.name, clone.keep_prob) == (0.14, 5, "drop", 0.86)
+
+
+# -- BatchNorm -------------------------------------------------------------------------------
+
+def _mlp(norm, seed=0):
+    return keras.Sequential([
+        keras.Input((5,)), keras.layers.Dense(8, kernel_initializer=keras.initializers.HeNormal(seed)),
+        norm, keras.layers.Activation("relu"), keras.layers.Dense(1, "sigmoid")])
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"momentum": 0.9, "epsilon": 1e-2},
+                                    {"center": False, "scale": False, "momentum": 0.5}])
+def test_batch_norm_matches_keras_inside_fit(kwargs):
+    x, y = _data()
+    ours, theirs = _mlp(BatchNorm(**kwargs)), _mlp(keras.layers.BatchNormalization(**kwargs))
+    theirs.set_weights(ours.get_weights())  # same initial weights, same order
+    for model in (ours, theirs):
+        model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
+        model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
+    bn_ours, bn_theirs = ours.layers[1], theirs.layers[1]
+    np.testing.assert_allclose(bn_ours.moving_mean.numpy(), bn_theirs.moving_mean.numpy(),
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(bn_ours.moving_variance.numpy(),
+                               bn_theirs.moving_variance.numpy(), rtol=1e-5, atol=1e-5)
+    assert not np.allclose(bn_ours.moving_mean.numpy(), 0)  # the statistics did move
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+    # inference uses the moving statistics; training mode the batch's
+    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(ours(x, training=True)),
+                               np.asarray(theirs(x, training=True)), rtol=1e-5, atol=1e-6)
+
+
+def test_batch_norm_other_axis_and_float16_like_keras():
+    x = np.random.RandomState(1).randn(6, 3, 4, 2).astype("float32") * 4 + 2
+    for axis in (1, -1, 2):
+        ours, theirs = BatchNorm(axis=axis), keras.layers.BatchNormalization(axis=axis)
+        np.testing.assert_allclose(np.asarray(ours(x, training=True)),
+                                   np.asarray(theirs(x, training=True)), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(ours.moving_variance.numpy(), theirs.moving_variance.numpy(),
+                                   rtol=1e-6)
+    # mixed precision: statistics in float32, float16 output, float32 weights (like Keras)
+    x16 = (np.random.RandomState(2).randn(64, 4) * 100 + 300).astype("float16")
+    ours = BatchNorm(dtype="mixed_float16")
+    theirs = keras.layers.BatchNormalization(dtype="mixed_float16")
+    out = ours(x16, training=True)
+    assert ops.dtype(out) == "float16" and ours.moving_mean.dtype == "float32"
+    np.testing.assert_allclose(np.asarray(out, "float32"),
+                               np.asarray(theirs(x16, training=True), "float32"), atol=2e-3)
+    np.testing.assert_allclose(ours.moving_mean.numpy(), theirs.moving_mean.numpy(), rtol=1e-3)
+
+
+def test_batch_norm_frozen_when_not_trainable_like_keras():
+    x, y = _data()
+    model = _mlp(BatchNorm())
+    model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+    bn = model.layers[1]
+    bn.trainable = False
+    model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")  # recompile after freezing
+    before = [w.numpy().copy() for w in bn.weights]
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+    for a, w in zip(before, bn.weights):
+        np.testing.assert_array_equal(a, w.numpy())  # no γ/β step, no moving-average update
+    h = model.layers[0](x)
+    np.testing.assert_allclose(np.asarray(bn(h, training=True)), np.asarray(bn(h, training=False)))
+
+
+def test_batch_norm_passes_gradient_check():
+    x, y = _data(m=12)
+    x = x.astype("float64")
+    # the layer alone: dJ/dx through the batch statistics, and dJ/dγ, dJ/dβ
+    result = gradient_check(BatchNorm(momentum=0.9), x, wrt="all")
+    assert result.passed, result
+    # inside a model, with its loss, in training mode and at inference
+    model = _mlp(BatchNorm())
+    model.compile("sgd", "binary_crossentropy")
+    model.fit(x, y, epochs=1, verbose=0)
+    for training in (True, False):
+        result = gradient_check(model, x, y, training=training)
+        assert result.passed, (training, result)
+
+
+def test_dropout_gradient_check_refused_in_training_accepted_at_inference():
+    x, y = _data(m=10)
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(4, "relu"),
+                              InvertedDropout(0.2), keras.layers.Dense(1, "sigmoid")])
+    model.compile("sgd", "binary_crossentropy")
+    with pytest.raises(GradientCheckError, match="dropout.*InvertedDropout, rate=0.2"):
+        gradient_check(model, x, y)
+    assert gradient_check(model, x, y, training=False).passed
+
+
+@pytest.mark.parametrize("kwargs, pattern", [
+    ({"momentum": 1.0}, r"`momentum`.*momentum=1\.0"),
+    ({"momentum": -0.1}, r"`momentum`.*momentum=-0\.1"),
+    ({"epsilon": -1e-3}, r"`epsilon`.*epsilon=-0\.001"),
+    ({"axis": "last"}, r"`axis`.*axis='last'"),
+])
+def test_batch_norm_rejects_bad_arguments_naming_them(kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        BatchNorm(**kwargs)
+
+
+def test_batch_norm_get_config_round_trip():
+    layer = BatchNorm(axis=1, momentum=0.9, epsilon=1e-5, center=False, name="bn")
+    clone = BatchNorm.from_config(layer.get_config())
+    assert (clone.axis, clone.momentum, clone.epsilon, clone.center, clone.scale, clone.name) == \
+        (1, 0.9, 1e-5, False, True, "bn")
+
+
+# -- saving and export, checked in a fresh process -----------------------------------------------
+
+FRESH = textwrap.dedent(r"""
+    import json, sys
+    import numpy as np
+    paths = json.loads(sys.argv[1])
+    import tensorflow as tf
+    # the SavedModel needs no tfcourse at all
+    loaded = tf.saved_model.load(paths["export"])
+    served = loaded.serve(tf.constant(np.load(paths["npz"])["x"]))
+    assert not any(m.startswith("tfcourse") for m in sys.modules)
+    import keras
+    import tfcourse.initializers, tfcourse.layers, tfcourse.regularizers  # registers the classes
+    model = keras.saving.load_model(paths["keras"])
+    sample = np.load(paths["npz"])
+    np.testing.assert_allclose(model.predict(sample["x"], verbose=0), sample["y"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(served.numpy(), sample["y"], rtol=1e-5, atol=1e-6)
+    print("ok", [type(l).__name__ for l in model.layers])
+""")
+
+
+def test_keras_save_load_and_export_in_a_fresh_process(tmp_path):
+    from tfcourse import initializers, regularizers
+
+    x, y = _data()
+    model = keras.Sequential([
+        keras.Input((5,)),
+        keras.layers.Dense(8, kernel_initializer=initializers.He(seed=1),
+                           kernel_regularizer=regularizers.L2(0.7, m=len(x))),
+        BatchNorm(momentum=0.9), keras.layers.Activation("relu"), InvertedDropout(0.2, seed=2),
+        keras.layers.Dense(1, "sigmoid", kernel_regularizer=regularizers.L1(0.1, m=len(x)))])
+    model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
+    model.fit(x, y, batch_size=32, epochs=2, verbose=0)
+    paths = {"keras": str(tmp_path / "m.keras"), "export": str(tmp_path / "sm"),
+             "npz": str(tmp_path / "sample.npz")}
+    model.save(paths["keras"])
+    model.export(paths["export"], verbose=False)
+    np.savez(paths["npz"], x=x[:16], y=model.predict(x[:16], verbose=0))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.run([sys.executable, "-c", FRESH, json.dumps(paths)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "'BatchNorm', 'Activation', 'InvertedDropout'" in proc.stdout
