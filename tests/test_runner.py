@@ -124,3 +124,19 @@ def test_results_table_shows_course_column():
     lines = table.splitlines()
     assert lines[0].split() == ["result", "measured", "course"]
     assert "0.9051" in table and "0.905" in lines[2] and "high bias" in table
+
+
+def test_export_serves_in_inference_mode(tmp_path):
+    """Random augmentation layers default to training=True; the export must not augment."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from tfcourse.export import export_model
+
+    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.RandomTranslation(0.3, 0.3),
+                              keras.layers.Flatten(), keras.layers.Dense(3)])
+    x = np.random.RandomState(0).rand(16, 8, 8, 1).astype("float32")
+    export_model(model, "aug", tmp_path)
+    served = tf.saved_model.load(str(tmp_path / "aug")).serve(tf.constant(x)).numpy()
+    np.testing.assert_allclose(served, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
