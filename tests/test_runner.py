@@ -138,5 +138,6 @@ def test_export_serves_in_inference_mode(tmp_path):
                               keras.layers.Flatten(), keras.layers.Dense(3)])
     x = np.random.RandomState(0).rand(16, 8, 8, 1).astype("float32")
     export_model(model, "aug", tmp_path)
-    served = tf.saved_model.load(str(tmp_path / "aug")).serve(tf.constant(x)).numpy()
+    loaded = tf.saved_model.load(str(tmp_path / "aug"))  # keep a reference: it owns the variables
+    served = loaded.serve(tf.constant(x)).numpy()
     np.testing.assert_allclose(served, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
