@@ -194,12 +194,16 @@ class Context:
     def log(self, message: str) -> None:
         print(f"   {message}")
 
-    def callbacks(self, run: str) -> list:
-        """Callbacks every training run gets: TensorBoard logs under ``<out>/logs/<run>/``."""
+    def callbacks(self, run: str, *extra) -> list:
+        """Callbacks every training run gets: TensorBoard logs under ``<out>/logs/<run>/``.
+
+        ``extra`` callbacks come first, so that values they add to ``logs`` (a weight norm, a
+        smoothed loss) reach TensorBoard too.
+        """
         import keras
 
-        return [keras.callbacks.TensorBoard(log_dir=str(self.out / "logs" / run),
-                                            write_graph=False, profile_batch=0)]
+        return [*extra, keras.callbacks.TensorBoard(log_dir=str(self.out / "logs" / run),
+                                                    write_graph=False, profile_batch=0)]
 
     def record(self, key: str, value, course=None) -> None:
         """Record a result (a number, or a short string); ``course`` is the course's figure."""
