@@ -1,0 +1,223 @@
+"""Coarse-to-fine against Keras Tuner's tuners on the lesson's real search, and worker scaling.
+
+For each seed, runs the search of ``lessons/c2w3_hyperparameter_search`` (digits, an MLP with
+momentum; learning rate, β, units, layers, batch size, decay) with the same trial budget for:
+
+- ``coarse-to-fine``: ``tfcourse.tuning.CoarseToFine`` (3 rounds, top 3, margin 0.1);
+- ``random``: ``keras_tuner.RandomSearch``;
+- ``bayesian``: ``keras_tuner.BayesianOptimization`` (its default initial random points);
+- ``hyperband``: ``keras_tuner.Hyperband`` (max_epochs = the trial's epochs, factor 3), cut when
+  the epochs it has trained reach budget × epochs: its budget is counted in full-trial
+  equivalents (epochs trained / epochs per trial), since its trials are mostly short.
+
+All four use tfcourse's failure handling (a NaN trial fails, the search goes on). Printed per
+tuner, medians over the seeds: the best dev accuracy at the end of the budget, and the number
+of trials (full-trial equivalents for Hyperband) it needed to reach random search's final best
+on the same seed (">B" when it never did; the median then counts it as B + 1). Then trials per
+minute of the coarse-to-fine search with 1 and with 2 local workers (Keras Tuner's chief/worker
+mode, each worker a separate process), measured in the same run; both include the workers'
+start-up, so the ratio is what to read, and it depends on how many cores are free.
+
+Keras Tuner's own oracles read seed 0 as "no seed" and seed nearby seeds' streams into each
+other, so they get seeds 1000·s + 1; coarse-to-fine gets s.
+
+    python benchmarks/bench_tuners.py            # 30 trials × 20 epochs × 5 seeds (long)
+    python benchmarks/bench_tuners.py --quick    # 10 trials × 2 epochs × 5 seeds
+"""
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+TUNERS = ("coarse-to-fine", "random", "bayesian", "hyperband")
+
+
+def lesson_args(trials, epochs, tuner="coarse-to-fine"):
+    from lessons.c2w3_hyperparameter_search import LESSON
+
+    return LESSON.parser().parse_args(["--trials", str(trials), "--epochs", str(epochs),
+                                       "--tuner", tuner])
+
+
+def make(kind, hypermodel, directory, trials, epochs, seed):
+    import keras_tuner
+
+    from tfcourse import tuning
+
+    common = dict(objective="val_accuracy", directory=str(directory), project_name=kind,
+                  max_consecutive_failed_trials=10 ** 6)
+    kt_seed = 1000 * seed + 1
+    if kind == "coarse-to-fine":
+        return tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **common)
+    if kind == "random":
+        return tuning.RandomSearch(hypermodel, max_trials=trials, seed=kt_seed, **common)
+    if kind == "bayesian":
+        return tuning.BayesianOptimization(hypermodel, max_trials=trials, seed=kt_seed, **common)
+
+    class BudgetHyperbandOracle(keras_tuner.oracles.HyperbandOracle):
+        def populate_space(self, trial_id):
+            if _epochs_used(self.trials.values()) >= trials * epochs:
+                return {"status": "STOPPED", "values": None}
+            return super().populate_space(trial_id)
+
+    class BudgetHyperband(tuning.Hyperband):
+        def __init__(self):
+            oracle = BudgetHyperbandOracle(
+                "val_accuracy", max_epochs=epochs, factor=3, hyperband_iterations=1000,
+                seed=kt_seed, max_consecutive_failed_trials=10 ** 6)
+            keras_tuner.Tuner.__init__(self, oracle=oracle, hypermodel=hypermodel,
+                                       directory=str(directory), project_name=kind)
+
+    return BudgetHyperband()
+
+
+def _epochs_used(trials):
+    return sum(t.hyperparameters.values.get("tuner/epochs", 0)
+               - t.hyperparameters.values.get("tuner/initial_epoch", 0) for t in trials)
+
+
+def curve(tuner, epochs):
+    """[(cost so far in full trials, best score so far)] in trial order."""
+    out, best, spent = [], float("-inf"), 0.0
+    for _, t in sorted(tuner.oracle.trials.items()):
+        v = t.hyperparameters.values
+        spent += ((v["tuner/epochs"] - v["tuner/initial_epoch"]) / epochs
+                  if "tuner/epochs" in v else 1.0)
+        if t.status == "COMPLETED" and t.score is not None and t.score > best:
+            best = t.score
+        out.append((spent, best))
+    return out
+
+
+def to_reach(points, target, budget):
+    for spent, best in points:
+        if best >= target - 1e-12:
+            return spent
+    return budget + 1
+
+
+def search_quality(args, data):
+    from lessons.c2w3_hyperparameter_search import make_hypermodel, build_space
+
+    space = build_space(lesson_args(args.trials, args.epochs))
+    hypermodel = make_hypermodel(space, len(data.x_train), len(data.classes), 0)
+    finals = {k: [] for k in TUNERS}
+    reach = {k: [] for k in TUNERS}
+    root = Path(tempfile.mkdtemp(prefix="bench_tuners_"))
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
+        curves = {}
+        for kind in TUNERS:
+            t0 = time.time()
+            tuner = make(kind, hypermodel, root / f"s{seed}", args.trials, args.epochs, seed)
+            tuner.search(data.x_train, data.y_train, validation_data=(data.x_dev, data.y_dev),
+                         epochs=args.epochs, verbose=0)
+            curves[kind] = curve(tuner, args.epochs)
+            print(f"  seed {seed} {kind:>14}: best {curves[kind][-1][1]:.4f} "
+                  f"({len(curves[kind])} trials, {time.time() - t0:.0f} s)", flush=True)
+        target = curves["random"][-1][1]
+        for kind in TUNERS:
+            finals[kind].append(curves[kind][-1][1])
+            reach[kind].append(to_reach(curves[kind], target, args.trials))
+        print(f"  seed {seed} trials to reach random's best: "
+              + ", ".join(f"{k} {reach[k][-1]:g}" for k in TUNERS), flush=True)
+    return finals, reach
+
+
+def throughput(args, workers):
+    """Trials per minute of a coarse-to-fine search with `workers` local worker processes."""
+    from lessons.c2w3_hyperparameter_search import make_hypermodel, build_space
+    from tfcourse import data as data_mod
+    from tfcourse import tuning
+
+    out = Path(tempfile.mkdtemp(prefix=f"bench_workers{workers}_"))
+    trials = args.scaling_trials
+    ds = data_mod.load_digits(seed=0)
+    hypermodel = make_hypermodel(build_space(lesson_args(trials, args.epochs)),
+                                 len(ds.x_train), len(ds.classes), 0)
+
+    def command(k):
+        return [sys.executable, "-m", "lessons.c2w3_hyperparameter_search", "--out",
+                str(out / f"tuner{k}"), "--no-export", "--trials", str(trials), "--epochs",
+                str(args.epochs), "--seed", "0"]
+
+    t0 = time.time()
+    with tuning.LocalCluster(workers, command, out / "logs", cwd=ROOT, timeout=300) as cluster:
+        tuner = make("coarse-to-fine", hypermodel, out, trials, args.epochs, 0)
+        tuner.workers_alive = cluster.alive
+        tuner.search(ds.x_train, ds.y_train, validation_data=(ds.x_dev, ds.y_dev),
+                     epochs=args.epochs, verbose=0)
+    seconds = time.time() - t0
+    done = len(tuner.oracle.trials)
+    return done, seconds, 60.0 * done / seconds
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="10 trials of 2 epochs per search")
+    p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--first-seed", type=int, default=0)
+    p.add_argument("--trials", type=int, default=None)
+    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--scaling-trials", type=int, default=None)
+    p.add_argument("--skip-scaling", action="store_true", help="only the search-quality table")
+    p.add_argument("--skip-quality", action="store_true", help="only the workers' throughput")
+    args = p.parse_args(argv)
+    args.trials = args.trials or (10 if args.quick else 30)
+    args.epochs = args.epochs or (2 if args.quick else 20)
+    args.scaling_trials = args.scaling_trials or (6 if args.quick else 16)
+
+    from tfcourse import data
+    from tfcourse.device import configure_devices
+
+    print(f"device {configure_devices()}; budget {args.trials} trials × {args.epochs} epochs, "
+          f"{args.seeds} seeds", flush=True)
+    ds = data.load_digits(seed=0)
+    if not args.skip_quality:
+        report_quality(args, ds)
+    if not args.skip_scaling:
+        report_scaling(args)
+
+
+def report_quality(args, ds):
+    finals, reach = search_quality(args, ds)
+
+    print()
+    print(f"Search quality, median over {args.seeds} seeds (digits, budget {args.trials} "
+          f"trials of {args.epochs} epochs)")
+    header = f"{'tuner':<16}{'best dev acc':>14}{'trials to reach random best':>30}"
+    print(header)
+    print("-" * len(header))
+    for kind in TUNERS:
+        med = statistics.median(reach[kind])
+        shown = f">{args.trials}" if med > args.trials else f"{med:g}"
+        print(f"{kind:<16}{statistics.median(finals[kind]):>14.4f}{shown:>30}")
+    med = statistics.median(reach["coarse-to-fine"])
+    gap = statistics.median(finals["coarse-to-fine"]) - statistics.median(finals["bayesian"])
+    print(f"coarse-to-fine reaches random search's {args.trials}-trial best after "
+          f"{'more than ' + str(args.trials) if med > args.trials else f'{med:g}'} trials "
+          f"(median; the issue's target: at most {args.trials / 2:g}); its median best minus "
+          f"BayesianOptimization's: "
+          f"{gap:+.4f}")
+
+
+def report_scaling(args):
+    print()
+    rates = {}
+    for workers in (1, 2):
+        done, seconds, rate = throughput(args, workers)
+        rates[workers] = rate
+        print(f"{workers} worker{'s' if workers > 1 else ' '}: {done} trials in "
+              f"{seconds:.0f} s, {rate:.1f} trials/minute", flush=True)
+    print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}× the trials per minute "
+          f"({os.cpu_count()} CPU cores on this machine)")
+
+
+if __name__ == "__main__":
+    main()

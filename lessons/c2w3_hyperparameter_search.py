@@ -1,0 +1,383 @@
+"""Hyperparameter search: random, on the right scale, coarse to fine (Course 2, week 3).
+
+The course's advice on tuning, in the order it gives it:
+
+- Try random values, not a grid. With a grid of 5 × 5 over α and ε you try only 5 learning
+  rates; with 25 random points you try 25, and the learning rate matters most.
+- Pick the right scale. A learning rate between 0.0001 and 1 is sampled on a log scale,
+      r = −4·rand(),  α = 10^r,
+  so each decade gets the same share of trials. The momentum β between 0.9 and 0.999 is
+  sampled through 1 − β on a log scale,
+      r = uniform(−3, −1),  β = 1 − 10^r,
+  because β near 1 is where small changes matter (β = 0.999 → 0.9995 doubles the averaging
+  window 1/(1 − β) from 1000 to 2000 steps; 0.9 → 0.9005 changes nothing). Half the draws have
+  β > 0.99. (Keras Tuner's ``sampling="reverse_log"`` over [0.9, 0.999] puts only ~10 % there:
+  ``tfcourse.tuning.momentum_beta`` declares ``one_minus_beta`` on a log scale instead.)
+- Coarse to fine: after a first round at random over the whole space, zoom into the region of
+  the best points and sample more densely there. ``tfcourse.tuning.CoarseToFine`` is a Keras
+  Tuner tuner that does this in rounds: the box of each round is the smallest box around the
+  ``top_k`` best trials so far, in each hyperparameter's own scale, widened by ``margin``.
+- Pandas or caviar: babysit one model, or train many in parallel. ``--workers N`` runs Keras
+  Tuner's chief/worker mode on this machine (one worker per GPU when there are GPUs); the same
+  environment variables spread it over machines (see below).
+
+The search space: learning rate α (log), momentum β (1 − β log), hidden units (powers of 2),
+number of hidden layers, mini-batch size (powers of 2) and the learning-rate decay rate of
+α = α0 / (1 + decay_rate · epoch) (the course's formula, ``InverseTimeDecay`` with staircase).
+The optimizer is the course's momentum, ``tfcourse.optimizers.Momentum``:
+v = β·v + (1 − β)·dW, W = W − α·v. Each trial's weights are seeded from its configuration, so a
+trial gives the same score serially, on a worker or after a resume.
+
+Data: scikit-learn's 8×8 digits (embedded, 10 classes), split 60/20/20 into train / dev / test:
+the search picks on dev, and the test split is looked at once, by the final model.
+
+Outputs: ``search.png`` (every trial in (log10 α, log10(1 − β)) coloured by dev accuracy, each
+coarse-to-fine round's box drawn), Keras Tuner's results summary on stdout, its project folder
+``tuner/`` (a search run again with the same ``--out`` resumes), TensorBoard logs with the
+HParams view (``tensorboard --logdir <out>/logs``), ``results.json``, and the best
+configuration retrained and exported to ``saved_models/c2w3_hyperparameter_search/``.
+
+Across machines: start the chief and each worker with the same command and flags, differing
+only in the environment (the chief needs no data of its own, the workers need the code):
+
+    KERASTUNER_TUNER_ID=chief   KERASTUNER_ORACLE_IP=0.0.0.0  KERASTUNER_ORACLE_PORT=8000 \\
+        python -m lessons.c2w3_hyperparameter_search --out runs/hp
+    KERASTUNER_TUNER_ID=tuner1  KERASTUNER_ORACLE_IP=<chief address> KERASTUNER_ORACLE_PORT=8000 \\
+        python -m lessons.c2w3_hyperparameter_search --out runs/hp_worker
+"""
+import argparse
+import math
+import sys
+import zlib
+from pathlib import Path
+
+from tfcourse.lesson import Lesson
+
+TUNERS = ("coarse-to-fine", "random")
+
+
+def build_space(args):
+    """The flags' search space as plain values (checked when the hypermodel declares it)."""
+    return {"lr": (args.lr_min, args.lr_max), "beta": (args.beta_min, args.beta_max),
+            "units": (args.units_min, args.units_max), "layers": (1, args.max_layers),
+            "batch_size": (args.batch_min, args.batch_max), "decay": (0.0, args.max_decay)}
+
+
+def make_hypermodel(space, n_train, n_classes, seed, mixed_precision=False):
+    import keras
+    import keras_tuner
+
+    from tfcourse import tuning
+    from tfcourse.optimizers import Momentum
+
+    class DigitsHyperModel(keras_tuner.HyperModel):
+        """An MLP on the digits; every hyperparameter of the course's list is tuned."""
+
+        def build(self, hp):
+            lr = tuning.learning_rate(hp, min_value=space["lr"][0], max_value=space["lr"][1])
+            beta = tuning.momentum_beta(hp, min_value=space["beta"][0], max_value=space["beta"][1])
+            units = tuning.power_of_two(hp, "units", *space["units"])
+            layers = hp.Int("layers", *space["layers"]) if space["layers"][1] > 1 else 1
+            batch_size = tuning.power_of_two(hp, "batch_size", *space["batch_size"])
+            decay = 0.0
+            if space["decay"][1] != 0:
+                tuning.check_range("decay_rate", *space["decay"])
+                decay = hp.Float("decay_rate", *space["decay"])
+            # The trial's seed is a function of its configuration only.
+            config = repr(sorted(hp.values.items())).encode()
+            keras.utils.set_random_seed((seed * 1_000_003 + zlib.crc32(config)) % 2 ** 32)
+            model = keras.Sequential([keras.Input((64,))], name="digits_mlp")
+            for i in range(layers):
+                model.add(keras.layers.Dense(units, activation="relu", name=f"hidden_{i + 1}"))
+            # Keep the softmax in float32 under mixed precision (float16 probabilities round).
+            model.add(keras.layers.Dense(n_classes, activation="softmax", dtype="float32",
+                                         name="output"))
+            # α = α0 / (1 + decay_rate · epoch), epoch = ⌊step / steps_per_epoch⌋
+            schedule = keras.optimizers.schedules.InverseTimeDecay(
+                lr, decay_steps=math.ceil(n_train / batch_size), decay_rate=decay, staircase=True)
+            optimizer = Momentum(schedule, beta=beta)
+            if mixed_precision:
+                optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+            model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
+                          metrics=["accuracy"])
+            return model
+
+        def fit(self, hp, model, *args, **kwargs):
+            return model.fit(*args, batch_size=hp.get("batch_size"), **kwargs)
+
+    return DigitsHyperModel()
+
+
+def make_tuner(args, hypermodel, directory, trials, seed, strategy=None):
+    from tfcourse import tuning
+
+    common = dict(objective="val_accuracy", max_trials=trials, seed=seed,
+                  max_consecutive_failed_trials=max(3, trials), directory=str(directory),
+                  project_name=args.tuner, distribution_strategy=strategy)
+    if args.tuner == "random":
+        # keras_tuner's RandomSearch treats seed 0 as "no seed": shift it to stay reproducible.
+        return tuning.RandomSearch(hypermodel, **{**common, "seed": seed + 1})
+    return tuning.CoarseToFine(hypermodel, rounds=args.rounds, top_k=args.top_k,
+                               margin=args.margin, **common)
+
+
+def worker_command(ctx, trials, k):
+    """The command a local worker runs: this lesson, same flags, its own --out, no export."""
+    a = ctx.args
+    cmd = [sys.executable, "-m", f"lessons.{ctx.name}", "--out", str(ctx.out / "workers" /
+           f"tuner{k}"), "--no-export", "--seed", str(ctx.seed), "--epochs", str(ctx.epochs),
+           "--tuner", a.tuner, "--trials", str(trials), "--rounds", str(a.rounds), "--top-k",
+           str(a.top_k), "--margin", str(a.margin), "--lr-min", str(a.lr_min), "--lr-max",
+           str(a.lr_max), "--beta-min", str(a.beta_min), "--beta-max", str(a.beta_max),
+           "--units-min", str(a.units_min), "--units-max", str(a.units_max), "--max-layers",
+           str(a.max_layers), "--batch-min", str(a.batch_min), "--batch-max", str(a.batch_max),
+           "--max-decay", str(a.max_decay), "--distribute", a.distribute]
+    if ctx.fast:
+        cmd.append("--fast")
+    if a.mixed_precision:
+        cmd.append("--mixed-precision")
+    return cmd
+
+
+def plot_search(rows, boxes, space_hps, path, title):
+    """Trials in (log10 α, log10(1 − β)), coloured by dev accuracy; each round's box drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    fig, ax = plt.subplots(figsize=(7, 5.5))
+    ok = [r for r in rows if r["score"] is not None]
+    bad = [r for r in rows if r["score"] is None]
+    markers = "osD^v"
+    for rnd in sorted({r["round"] for r in ok}):
+        pts = [r for r in ok if r["round"] == rnd]
+        sc = ax.scatter([math.log10(r["lr"]) for r in pts],
+                        [math.log10(1 - r["beta"]) for r in pts],
+                        c=[r["score"] for r in pts], cmap="viridis",
+                        vmin=min(p["score"] for p in ok), vmax=max(p["score"] for p in ok),
+                        marker=markers[rnd % len(markers)],
+                        edgecolors="k", linewidths=0.4, s=45, label=f"round {rnd}")
+    if ok:
+        fig.colorbar(sc, ax=ax, label="dev accuracy (best epoch)")
+    if bad:
+        ax.scatter([math.log10(r["lr"]) for r in bad], [math.log10(1 - r["beta"]) for r in bad],
+                   marker="x", c="red", s=40, label="diverged / failed")
+    lr_hp, b_hp = space_hps
+    for rnd, box in sorted(boxes.items(), key=lambda kv: int(kv[0])):
+        if "learning_rate" not in box or "one_minus_beta" not in box:
+            continue
+        x0, x1 = (math.log10(lr_hp.prob_to_value(p)) for p in box["learning_rate"])
+        y0, y1 = (math.log10(b_hp.prob_to_value(p)) for p in box["one_minus_beta"])
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=1.5, ls="--",
+                               edgecolor=f"C{int(rnd)}", label=f"round {rnd} box"))
+    ax.set_xlim(math.log10(lr_hp.min_value), math.log10(lr_hp.max_value))
+    ax.set_ylim(math.log10(b_hp.min_value), math.log10(b_hp.max_value))
+    ax.set_xlabel("log10 learning rate α")
+    ax.set_ylabel("log10 (1 − β)   (β = 0.9 at −1, 0.999 at −3)")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run(ctx):
+    import keras
+    import tensorflow as tf
+
+    from tfcourse import data, tuning
+
+    args = ctx.args
+    trials = args.trials or (4 if ctx.fast else 30)
+    role = tuning.role()
+    if args.workers and role != "solo":
+        raise tuning.SearchSpaceError("--workers starts its own chief and workers; do not also "
+                                      "set the KERASTUNER_* environment variables")
+
+    ## Devices: GPUs grow their memory (tfcourse.device); optional mirrored training
+    strategy = None
+    if args.distribute == "mirrored":
+        if not tf.config.list_physical_devices("GPU"):
+            # No GPU: split the CPU into two logical devices so that the mirrored path (two
+            # replicas, gradients all-reduced) really runs. Possible only before TensorFlow
+            # has initialized its devices, i.e. when the lesson runs in a fresh process.
+            cpu = tf.config.list_physical_devices("CPU")[0]
+            try:
+                tf.config.set_logical_device_configuration(
+                    cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+            except RuntimeError:
+                pass
+        gpus = tf.config.list_logical_devices("GPU")
+        devices = [d.name for d in gpus or tf.config.list_logical_devices("CPU")]
+        strategy = tf.distribute.MirroredStrategy(devices)
+        ctx.log(f"MirroredStrategy over {strategy.num_replicas_in_sync} device(s): {devices}")
+
+    ## The search space, checked before any data is loaded or model built
+    space = build_space(args)
+    import keras_tuner
+
+    make_hypermodel(space, 1, 10, ctx.seed).build(keras_tuner.HyperParameters())
+    tuning.CoarseToFineOracle("val_accuracy", max_trials=trials, rounds=args.rounds,
+                              top_k=args.top_k, margin=args.margin)
+
+    ## Data: digits, train / dev / test
+    ds = data.load_digits(seed=0)
+    ctx.log(ds.summary())
+    train, dev = (ds.x_train, ds.y_train), (ds.x_dev, ds.y_dev)
+
+    ## Mixed precision: float16 compute, float32 weights (and a float32 softmax)
+    if args.mixed_precision:
+        keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        hypermodel = make_hypermodel(space, len(ds.x_train), len(ds.classes), ctx.seed,
+                                     args.mixed_precision)
+
+        ## The search
+        ctx.section(f"{args.tuner} search: {trials} trials of {ctx.epochs} epochs"
+                    + (f", {args.workers} workers" if args.workers else "")
+                    + (f" ({role})" if role != "solo" else ""))
+        fit_kwargs = dict(validation_data=dev, epochs=ctx.epochs, verbose=0,
+                          callbacks=ctx.callbacks("search"))
+        if args.workers:
+            gpus = len(tf.config.list_physical_devices("GPU"))
+            root = Path(__file__).resolve().parents[1]
+            with tuning.LocalCluster(args.workers, lambda k: worker_command(ctx, trials, k),
+                                     ctx.out / "workers", gpus=gpus, cwd=root,
+                                     timeout=120) as cluster:
+                tuner = make_tuner(args, hypermodel, ctx.out / "tuner", trials, ctx.seed, strategy)
+                tuner.workers_alive = cluster.alive
+                tuner.search(*train, **fit_kwargs)
+            for k, rc in enumerate(cluster.returncodes):
+                if rc:
+                    ctx.log(f"worker tuner{k} exited with status {rc}:\n{cluster.log_tail(k)}")
+        else:
+            tuner = make_tuner(args, hypermodel, ctx.out / "tuner", trials, ctx.seed, strategy)
+            tuner.search(*train, **fit_kwargs)
+
+        if role == "worker":  # the chief holds the results; a worker only ran trials
+            ctx.log("worker done: the chief has the results")
+            for key in LESSON.keys:
+                ctx.record(key, None)
+            return
+
+        ## What the search found
+        oracle = tuner.oracle
+        tuner.results_summary(num_trials=3)
+        rows = []
+        for tid, t in sorted(oracle.trials.items()):
+            v = t.hyperparameters.values
+            rows.append({"trial": tid, "lr": v["learning_rate"], "beta": 1 - v["one_minus_beta"],
+                         "score": t.score if t.status == "COMPLETED" else None,
+                         "round": oracle.round_of(int(tid)) if hasattr(oracle, "round_of") else 0})
+        failed = sum(r["score"] is None for r in rows)
+        best_trial = oracle.get_best_trials(1)[0]
+        if best_trial.status != "COMPLETED":
+            raise tuning.SearchSpaceError("every trial diverged or failed: lower --lr-max or "
+                                          "--beta-max")
+        best = best_trial.hyperparameters
+        hps = {hp.name: hp for hp in oracle.hyperparameters.space}
+        plot_search(rows, getattr(oracle, "boxes", {}),
+                    (hps["learning_rate"], hps["one_minus_beta"]), ctx.path("search.png"),
+                    f"{args.tuner} search on digits: {len(rows)} trials")
+        ctx.log(f"{len(rows)} trials ({failed} diverged or failed); best dev accuracy "
+                f"{best_trial.score:.4f} at α = {best['learning_rate']:.3g}, "
+                f"β = {1 - best['one_minus_beta']:.4f}")
+        ctx.record("best_dev_accuracy", best_trial.score)
+        ctx.record("trials", len(rows))
+        ctx.record("failed_trials", failed)
+        ctx.record("best_learning_rate", best["learning_rate"])
+        ctx.record("best_beta", 1 - best["one_minus_beta"])
+        for name in ("units", "layers", "batch_size", "decay_rate"):
+            if name in best.values:
+                ctx.record(f"best_{name}", best[name])
+
+        ## The best configuration, trained again and tested once
+        ctx.section("Best configuration, retrained; test split")
+        if strategy is not None:
+            with strategy.scope():
+                model = hypermodel.build(best)
+        else:
+            model = hypermodel.build(best)
+        hypermodel.fit(best, model, *train, validation_data=dev, epochs=ctx.epochs, verbose=0,
+                       callbacks=ctx.callbacks("best"))
+        dev_acc = model.evaluate(*dev, verbose=0, return_dict=True)["accuracy"]
+        test_acc = model.evaluate(ds.x_test, ds.y_test, verbose=0, return_dict=True)["accuracy"]
+        ctx.log(f"retrained: dev accuracy {dev_acc:.4f}, test accuracy {test_acc:.4f}")
+        ctx.record("best_model_dev_accuracy", dev_acc)
+        ctx.record("test_accuracy", test_acc)
+        ctx.export(model, ds.x_test[:32])
+    finally:
+        if args.mixed_precision:
+            keras.mixed_precision.set_global_policy("float32")
+
+
+def _count(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def _non_negative(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
+    return value
+
+
+def _number(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def add_arguments(p):
+    p.add_argument("--tuner", choices=TUNERS, default="coarse-to-fine",
+                   help="coarse-to-fine (default) or Keras Tuner's random search")
+    p.add_argument("--trials", type=_count, default=None,
+                   help="trial budget (default 30; 4 with --fast)")
+    p.add_argument("--rounds", type=_count, default=3, help="coarse-to-fine rounds (default 3)")
+    p.add_argument("--top-k", type=_count, default=3,
+                   help="best trials that define the next round's box (default 3)")
+    p.add_argument("--margin", type=_number, default=0.1,
+                   help="box widening on each side, fraction of the range (default 0.1)")
+    p.add_argument("--lr-min", type=_number, default=1e-4, help="smallest α (default 1e-4)")
+    p.add_argument("--lr-max", type=_number, default=1.0, help="largest α (default 1)")
+    p.add_argument("--beta-min", type=_number, default=0.9, help="smallest β (default 0.9)")
+    p.add_argument("--beta-max", type=_number, default=0.999, help="largest β (default 0.999)")
+    p.add_argument("--units-min", type=_count, default=16, help="hidden units, a power of 2")
+    p.add_argument("--units-max", type=_count, default=256, help="hidden units, a power of 2")
+    p.add_argument("--max-layers", type=_count, default=3, help="most hidden layers (default 3)")
+    p.add_argument("--batch-min", type=_count, default=16, help="mini-batch size, a power of 2")
+    p.add_argument("--batch-max", type=_count, default=256, help="mini-batch size, a power of 2")
+    p.add_argument("--max-decay", type=_number, default=1.0,
+                   help="largest decay_rate in α0/(1 + decay_rate·epoch) (default 1; 0: no decay)")
+    p.add_argument("--workers", type=_non_negative, default=0,
+                   help="run Keras Tuner's distributed mode with N local workers (default 0: "
+                        "one process)")
+    p.add_argument("--distribute", choices=("none", "mirrored"), default="none",
+                   help="train each trial with tf.distribute.MirroredStrategy over the GPUs "
+                        "(or the logical CPUs)")
+    p.add_argument("--mixed-precision", action="store_true",
+                   help="mixed_float16 policy (useful on recent GPUs)")
+
+
+LESSON = Lesson(__file__, __doc__, run, epochs=20, fast_epochs=2, add_arguments=add_arguments,
+                epochs_help="training epochs per trial",
+                keys=("best_dev_accuracy", "test_accuracy", "trials", "best_learning_rate",
+                      "best_beta"))
+
+if __name__ == "__main__":
+    LESSON.cli()

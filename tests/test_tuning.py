@@ -1,0 +1,326 @@
+"""tfcourse.tuning: the course's scales and the coarse-to-fine oracle, on a cheap synthetic
+objective driven through Keras Tuner's oracle API (no network), plus the tuner's failure and
+resume handling on tiny models."""
+import math
+import statistics
+
+import keras_tuner as kt
+import numpy as np
+import pytest
+
+from tfcourse import tuning
+from tfcourse.errors import UsageError
+
+OBJECTIVE = kt.Objective("score", "max")
+ACTIVATION_BONUS = {"relu": 0.0, "tanh": -0.05, "sigmoid": -0.2}
+
+
+def space():
+    hp = kt.HyperParameters()
+    tuning.learning_rate(hp, min_value=1e-5, max_value=1.0)
+    tuning.momentum_beta(hp, min_value=0.9, max_value=0.999)
+    hp.Choice("activation", list(ACTIVATION_BONUS))
+    return hp
+
+
+def synthetic(values):
+    """A smooth bowl on the course's scales: best at α = 10^-2.5, β = 0.99, relu."""
+    a = math.log10(values["learning_rate"]) + 2.5
+    b = math.log10(values["one_minus_beta"]) + 2.0
+    return 1.0 - 0.05 * a * a - 0.2 * b * b + ACTIVATION_BONUS[values["activation"]]
+
+
+def make_oracle(directory, seed, kind="c2f", max_trials=30, **kwargs):
+    if kind == "c2f":
+        oracle = tuning.CoarseToFineOracle(OBJECTIVE, max_trials=max_trials, seed=seed,
+                                           hyperparameters=space(), **kwargs)
+    else:
+        oracle = kt.oracles.RandomSearchOracle(OBJECTIVE, max_trials=max_trials, seed=seed,
+                                               hyperparameters=space())
+    oracle.verbose = 0
+    oracle._set_project_dir(str(directory), f"{kind}_{seed}")
+    return oracle
+
+
+def drive(oracle, stop_after=None):
+    """Run trials through create_trial / update_trial / end_trial like a tuner does."""
+    while stop_after is None or len(oracle.end_order) < stop_after:
+        trial = oracle.create_trial("tuner0")
+        if trial.status == "STOPPED":
+            break
+        assert trial.status == "RUNNING"
+        oracle.update_trial(trial.trial_id, {"score": synthetic(trial.hyperparameters.values)})
+        trial.status = "COMPLETED"
+        oracle.end_trial(trial)
+    return oracle
+
+
+def values_by_id(oracle):
+    return {tid: t.hyperparameters.values for tid, t in sorted(oracle.trials.items())}
+
+
+def best_score(oracle):
+    return oracle.get_best_trials(1)[0].score
+
+
+# -- scales -----------------------------------------------------------------------------------
+
+
+def test_beta_on_the_course_scale_is_not_reverse_log():
+    ours = kt.HyperParameters()
+    tuning.momentum_beta(ours, min_value=0.9, max_value=0.999)
+    theirs = kt.HyperParameters()
+    theirs.Float("beta", 0.9, 0.999, sampling="reverse_log")
+    n = 4000
+    betas = np.array([1 - ours.space[0].random_sample(s) for s in range(n)])
+    reverse_log = np.array([theirs.space[0].random_sample(s) for s in range(n)])
+    assert betas.min() >= 0.9 - 1e-12 and betas.max() <= 0.999 + 1e-12
+    share_ours = np.mean(betas > 0.99)
+    share_theirs = np.mean(reverse_log > 0.99)
+    assert abs(share_ours - 0.5) < 0.03  # r = log10(1 - β) uniform on [-3, -1]
+    assert share_theirs < 0.15  # ≈ 0.095: nearly linear over [0.9, 0.999]
+    # and the pure-function version of the lecture's formula agrees
+    rng = np.random.default_rng(0)
+    assert abs(np.mean(tuning.one_minus_log_uniform(rng, 0.9, 0.999, n) > 0.99) - 0.5) < 0.03
+
+
+def test_learning_rate_is_uniform_over_decades():
+    hp = kt.HyperParameters()
+    tuning.learning_rate(hp, min_value=1e-4, max_value=1.0)
+    lr = np.array([hp.space[0].random_sample(s) for s in range(4000)])
+    per_decade = np.histogram(np.log10(lr), bins=[-4, -3, -2, -1, 0])[0] / len(lr)
+    np.testing.assert_allclose(per_decade, 0.25, atol=0.03)
+    rng = np.random.default_rng(0)
+    course = tuning.log_uniform(rng, 1e-4, 1.0, 4000)  # r = -4 * rand(); α = 10**r
+    np.testing.assert_allclose(np.histogram(np.log10(course), [-4, -3, -2, -1, 0])[0] / 4000,
+                               0.25, atol=0.03)
+
+
+def test_power_of_two_values():
+    hp = kt.HyperParameters()
+    tuning.power_of_two(hp, "batch_size", 16, 256)
+    assert sorted(set(hp.space[0].random_sample(s) for s in range(300))) == [16, 32, 64, 128, 256]
+
+
+# -- the zoom, by hand --------------------------------------------------------------------------
+
+
+def test_round_sizes_and_zoom_box_worked_example():
+    assert tuning.round_sizes(30, 3) == [10, 10, 10]
+    assert tuning.round_sizes(10, 3) == [4, 3, 3]
+    assert tuning.round_sizes(2, 3) == [1, 1]
+    lr = kt.engine.hyperparameters.Float("lr", 1e-4, 1.0, sampling="log")
+    probs = [lr.value_to_prob(v) for v in (1e-2, 3e-2, 1e-1)]
+    np.testing.assert_allclose(probs, [0.5, 0.6193, 0.75], atol=1e-4)
+    lo, hi = tuning.zoom_box(probs, 0.1)
+    assert (lo, hi) == pytest.approx((0.4, 0.85))
+    assert lr.prob_to_value(lo) == pytest.approx(10 ** -2.4)
+    assert lr.prob_to_value(hi) == pytest.approx(10 ** -0.6)
+    assert tuning.zoom_box([0.02, 0.97], 0.1) == pytest.approx((0.0, 1.0))
+
+
+# -- the oracle ---------------------------------------------------------------------------------
+
+
+def test_later_rounds_sample_inside_a_shrinking_box(tmp_path):
+    areas = {1: [], 2: []}
+    for seed in range(5):
+        oracle = drive(make_oracle(tmp_path, seed))
+        assert sorted(oracle.boxes) == ["1", "2"]
+        space_by_name = {hp.name: hp for hp in oracle.hyperparameters.space}
+        for tid, trial in oracle.trials.items():
+            r = oracle.round_of(int(tid))
+            if r == 0:
+                continue
+            box = oracle.boxes[str(r)]
+            for name, value in trial.hyperparameters.values.items():
+                if isinstance(box[name], dict):
+                    assert value in box[name]["values"]
+                else:
+                    lo, hi = box[name]
+                    assert lo - 1e-9 <= space_by_name[name].value_to_prob(value) <= hi + 1e-9
+        for r in (1, 2):
+            box = oracle.boxes[str(r)]
+            areas[r].append((box["learning_rate"][1] - box["learning_rate"][0])
+                            * (box["one_minus_beta"][1] - box["one_minus_beta"][0]))
+    assert max(areas[1]) < 1.0
+    assert statistics.median(areas[2]) < statistics.median(areas[1])
+
+
+def test_beats_random_search_at_equal_budget(tmp_path):
+    seeds = range(1, 8)
+    c2f = [best_score(drive(make_oracle(tmp_path, s))) for s in seeds]
+    # keras_tuner's RandomSearchOracle seeds hyperparameter i of trial t with seed + 3t + i, so
+    # nearby seeds replay the same stream shifted by a trial: space them apart.
+    rnd = [best_score(drive(make_oracle(tmp_path, 1000 * s, kind="random"))) for s in seeds]
+    assert statistics.median(c2f) > statistics.median(rnd)
+
+
+def test_seeded_search_is_reproducible_including_seed_0(tmp_path):
+    a = drive(make_oracle(tmp_path / "a", 0, max_trials=12))
+    b = drive(make_oracle(tmp_path / "b", 0, max_trials=12))
+    c = drive(make_oracle(tmp_path / "c", 1, max_trials=12))
+    assert a.seed == 0
+    assert values_by_id(a) == values_by_id(b) and a.boxes == b.boxes
+    assert values_by_id(a) != values_by_id(c)
+
+
+def test_resumed_search_equals_uninterrupted(tmp_path):
+    whole = drive(make_oracle(tmp_path / "whole", 5, max_trials=15))
+    first = drive(make_oracle(tmp_path / "cut", 5, max_trials=15), stop_after=7)
+    hanging = first.create_trial("tuner0")  # killed during this trial
+    assert hanging.status == "RUNNING"
+    resumed = make_oracle(tmp_path / "cut", 5, max_trials=15)
+    resumed.reload()
+    assert len(resumed.trials) == 8 and resumed.boxes == first.boxes
+    drive(resumed)
+    assert len(resumed.trials) == 15
+    assert values_by_id(resumed) == values_by_id(whole)
+    assert resumed.boxes == whole.boxes
+    assert resumed.trials[hanging.trial_id].status == "COMPLETED"
+
+
+def test_waits_idle_until_the_previous_round_ends(tmp_path):
+    oracle = make_oracle(tmp_path, 2, max_trials=6, rounds=2)
+    trials = [oracle.create_trial(f"tuner{k}") for k in range(3)]
+    assert [t.status for t in trials] == ["RUNNING"] * 3
+    assert oracle.create_trial("tuner3").status == "IDLE"
+    for t in trials[:2]:
+        oracle.update_trial(t.trial_id, {"score": synthetic(t.hyperparameters.values)})
+        t.status = "COMPLETED"
+        oracle.end_trial(t)
+    assert oracle.create_trial("tuner3").status == "IDLE"
+    trials[2].status = "FAILED"  # a failed trial has ended too
+    oracle.end_trial(trials[2])
+    assert oracle.create_trial("tuner3").status == "RUNNING"
+    assert "1" in oracle.boxes
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda: tuning.learning_rate(kt.HyperParameters(), min_value=1.0, max_value=0.1),
+     "learning_rate"),
+    (lambda: tuning.learning_rate(kt.HyperParameters(), "alpha", min_value=0.0, max_value=1.0),
+     "alpha"),
+    (lambda: tuning.momentum_beta(kt.HyperParameters(), min_value=0.99, max_value=0.99), "beta"),
+    (lambda: tuning.momentum_beta(kt.HyperParameters(), min_value=0.9, max_value=1.0), "beta"),
+    (lambda: tuning.power_of_two(kt.HyperParameters(), "batch_size", 16, 100), "batch_size"),
+    (lambda: tuning.CoarseToFineOracle(OBJECTIVE, max_trials=0), "max_trials"),
+    (lambda: tuning.CoarseToFineOracle(OBJECTIVE, max_trials=5, rounds=0), "rounds"),
+    (lambda: tuning.CoarseToFineOracle(OBJECTIVE, max_trials=5, margin=-0.1), "margin"),
+    (lambda: tuning.CoarseToFineOracle(OBJECTIVE, 5, hyperparameters=_fixed_range()), "units"),
+])
+def test_impossible_space_names_the_hyperparameter(make, name):
+    with pytest.raises(tuning.SearchSpaceError, match=name) as info:
+        make()
+    assert isinstance(info.value, UsageError) and isinstance(info.value, ValueError)
+
+
+def _fixed_range():
+    hp = kt.HyperParameters()
+    hp.Int("units", 8, 8)
+    return hp
+
+
+def test_hypermodel_with_an_impossible_range_is_refused(tmp_path):
+    def build(hp):
+        hp.Float("dropout", 0.5, 0.5)
+        return None  # the space is checked before any model is built
+
+    with pytest.raises(tuning.SearchSpaceError, match="dropout"):
+        tuning.CoarseToFine(build, "val_loss", max_trials=3, directory=str(tmp_path))
+
+
+# -- the tuner ----------------------------------------------------------------------------------
+
+
+class SyntheticTuner(tuning.CoarseToFine):
+    """Trials are the synthetic objective; ``crash_at`` simulates a kill (Ctrl-C) mid-trial."""
+
+    crash_at = None
+
+    def run_trial(self, trial, *args, **kwargs):
+        if self.crash_at is not None and len(self.oracle.trials) == self.crash_at:
+            raise KeyboardInterrupt
+        return {"score": synthetic(trial.hyperparameters.values)}
+
+
+def synthetic_tuner(directory, crash_at=None):
+    tuner = SyntheticTuner(objective=OBJECTIVE, max_trials=9, seed=4, hyperparameters=space(),
+                           directory=str(directory), project_name="search")
+    tuner.crash_at = crash_at
+    return tuner
+
+
+def test_tuner_resumes_after_a_kill(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        synthetic_tuner(tmp_path / "cut", crash_at=5).search(verbose=0)
+    cut = synthetic_tuner(tmp_path / "cut")
+    assert len(cut.oracle.trials) == 5 and cut.remaining_trials == 4
+    kept = {tid: (t.hyperparameters.values, t.score) for tid, t in cut.oracle.trials.items()
+            if t.status == "COMPLETED"}
+    assert len(kept) == 4
+    cut.search(verbose=0)
+    whole = synthetic_tuner(tmp_path / "whole")
+    whole.search(verbose=0)
+    assert len(cut.oracle.trials) == 9
+    assert all(t.status == "COMPLETED" for t in cut.oracle.trials.values())
+    for tid, (values, score) in kept.items():
+        assert cut.oracle.trials[tid].hyperparameters.values == values
+        assert cut.oracle.trials[tid].score == score
+    assert values_by_id(cut.oracle) == values_by_id(whole.oracle)
+
+
+def test_diverging_trial_is_failed_and_the_search_goes_on(tmp_path):
+    import keras
+
+    x = np.linspace(-1, 1, 32, dtype="float32").reshape(-1, 1)
+    y = 3 * x
+
+    def build(hp):
+        model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(hp.Int("units", 1, 8)),
+                                  keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(hp.Choice("lr", [0.01, 1e20])), "mse",
+                      jit_compile=False)
+        return model
+
+    tuner = tuning.CoarseToFine(build, "val_loss", max_trials=3, rounds=1, seed=0,
+                                max_consecutive_failed_trials=3, directory=str(tmp_path))
+    tuner.search(x, y, validation_data=(x, y), epochs=2, batch_size=16, verbose=0)
+    trials = tuner.oracle.trials.values()
+    assert len(trials) == 3
+    diverged = [t for t in trials if t.hyperparameters.values["lr"] == 1e20]
+    assert diverged, "the seed should try the diverging learning rate at least once"
+    for t in trials:
+        if t.hyperparameters.values["lr"] == 1e20:
+            assert t.status == "FAILED" and "diverged" in t.message
+        else:
+            assert t.status == "COMPLETED" and math.isfinite(t.score)
+    assert tuner.get_best_hyperparameters()[0].values["lr"] == 0.01
+
+
+# -- the lesson's command line --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flags, word", [
+    (["--lr-min", "1", "--lr-max", "0.1"], "learning_rate"),
+    (["--lr-min", "0"], "learning_rate"),
+    (["--beta-min", "0.999", "--beta-max", "0.9"], "beta"),
+    (["--beta-max", "1"], "beta"),
+    (["--batch-min", "24"], "batch_size"),
+    (["--units-min", "512"], "units"),
+    (["--max-decay", "-1"], "decay_rate"),
+    (["--margin", "2"], "margin"),
+    (["--trials", "0"], "--trials"),
+    (["--workers", "-1"], "--workers"),
+])
+def test_lesson_refuses_impossible_spaces_with_one_line(flags, word, tmp_path, capsys):
+    from lessons.c2w3_hyperparameter_search import LESSON
+
+    try:
+        rc = LESSON.main(["--fast", "--out", str(tmp_path), "--no-export", *flags])
+    except SystemExit as exc:  # argparse refuses a bad flag value before the lesson starts
+        rc = exc.code
+    assert rc == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and word in lines[0], lines
+    assert not (tmp_path / "tuner").exists(), "refused before any search"

@@ -1,0 +1,113 @@
+"""Keras Tuner's own chief/worker mode with the coarse-to-fine oracle: a chief (this process)
+and two worker processes on loopback (127.0.0.1, a free port), synthetic trials."""
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import keras_tuner as kt
+import pytest
+
+from tfcourse import tuning
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_TRIALS = 9  # three rounds of three: workers wait (IDLE) between rounds
+
+WORKER = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from tests.test_tuning_distributed import make_tuner
+make_tuner(sys.argv[2]).search(verbose=0)
+"""
+
+
+class SyntheticTuner(tuning.CoarseToFine):
+    """Trials compute a smooth bowl; each worker logs the trials it ran.
+
+    A trial waits (60 s at most) until both workers have started one, so that both take part
+    whatever their start-up times.
+    """
+
+    def run_trial(self, trial, *args, **kwargs):
+        log = Path(self.directory) / "runs"
+        log.mkdir(exist_ok=True)
+        me = os.environ.get("KERASTUNER_TUNER_ID", "solo")
+        values = trial.hyperparameters.values
+        with open(log / f"{me}.jsonl", "a") as f:
+            f.write(json.dumps({"trial": trial.trial_id, "values": values}) + "\n")
+        deadline = time.time() + 60
+        while me != "solo" and len(list(log.glob("*.jsonl"))) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        a = math.log10(values["learning_rate"]) + 2.5
+        b = math.log10(values["one_minus_beta"]) + 2.0
+        return {"score": 1.0 - 0.05 * a * a - 0.2 * b * b}
+
+
+def make_tuner(directory):
+    hp = kt.HyperParameters()
+    tuning.learning_rate(hp, min_value=1e-5, max_value=1.0)
+    tuning.momentum_beta(hp, min_value=0.9, max_value=0.999)
+    return SyntheticTuner(objective=kt.Objective("score", "max"), max_trials=MAX_TRIALS, seed=0,
+                          hyperparameters=hp, directory=str(directory), project_name="search")
+
+
+def test_chief_and_two_workers_meet_the_budget_without_duplicates(tmp_path):
+    def command(k):
+        return [sys.executable, "-c", WORKER, str(ROOT), str(tmp_path / "dist")]
+
+    with tuning.LocalCluster(2, command, tmp_path / "logs", cwd=ROOT, timeout=60) as cluster:
+        assert tuning.role() == "chief"
+        chief = make_tuner(tmp_path / "dist")
+        chief.workers_alive = cluster.alive
+        chief.search(verbose=0)
+    assert tuning.role() == "solo"
+    assert cluster.returncodes == [0, 0], cluster.log_tail(0) + cluster.log_tail(1)
+
+    trials = chief.oracle.trials
+    assert len(trials) == MAX_TRIALS
+    assert all(t.status == "COMPLETED" for t in trials.values())
+    runs = {}
+    for k in range(2):
+        lines = (tmp_path / "dist" / "runs" / f"tuner{k}.jsonl").read_text().splitlines()
+        runs[f"tuner{k}"] = [json.loads(line) for line in lines]
+    assert all(runs.values()), "both workers ran trials"
+    ran = [r["trial"] for rs in runs.values() for r in rs]
+    assert sorted(ran) == sorted(trials), "each trial ran exactly once"
+    distinct = {json.dumps(t.hyperparameters.values, sort_keys=True) for t in trials.values()}
+    assert len(distinct) == MAX_TRIALS
+    assert sorted(chief.oracle.boxes) == ["1", "2"]
+
+    # The boxes are fixed per round: a serial search with the same seed makes the same choices.
+    serial = make_tuner(tmp_path / "serial")
+    serial.search(verbose=0)
+    assert {tid: t.hyperparameters.values for tid, t in serial.oracle.trials.items()} == \
+        {tid: t.hyperparameters.values for tid, t in trials.items()}
+    assert serial.oracle.boxes == chief.oracle.boxes
+
+
+@pytest.mark.slow
+def test_lesson_with_two_local_workers(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "lessons.c2w3_hyperparameter_search", "--fast", "--trials", "4",
+         "--workers", "2", "--out", str(tmp_path / "out"), "--no-export"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["trials"] == 4
+    logs = sorted((tmp_path / "out" / "workers").glob("tuner*/results.json"))
+    assert len(logs) == 2
+
+
+@pytest.mark.slow
+def test_lesson_mirrored_on_two_logical_cpus(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "lessons.c2w3_hyperparameter_search", "--fast", "--trials", "2",
+         "--distribute", "mirrored", "--out", str(tmp_path / "out"), "--no-export"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
+    assert "MirroredStrategy over 2 device(s)" in proc.stdout
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["trials"] == 2 and results["test_accuracy"] > 0.1
