@@ -1,0 +1,292 @@
+"""The course's optimizers (Course 2, week 2) as Keras 3 optimizers.
+
+Each class is a `keras.optimizers.Optimizer` subclass written like Keras's own `sgd.py` and
+`adam.py`: per-variable state made in `build` with `add_variable_from_reference`, the update
+written in `update_step` with `self.assign_add` / `self.assign_sub`, and `t = iterations + 1` for
+bias correction (`self.iterations` is still 0 during the first update). Everything the base class
+provides therefore works unchanged: `clipnorm` / `clipvalue` / `global_clipnorm`, a
+`keras.optimizers.schedules.LearningRateSchedule` (or a callable) as `learning_rate`,
+`weight_decay`, and `.keras` saving (the classes are registered under the package "tfcourse").
+
+The formulas are the course's, which are not always Keras's:
+
+| course                         | Keras built-in                    | relation                          |
+|--------------------------------|-----------------------------------|-----------------------------------|
+| `GradientDescent(α)`           | `SGD(α)`                          | identical                         |
+| `Momentum(α, β)`: v = βv+(1−β)g | `SGD(lr, momentum=β)`: v = βv−lr·g | identical with lr = α(1 − β)      |
+| `RMSprop(α, β, ε)`: √s + ε      | `RMSprop(α, rho=β, ε')`: √(s + ε') | identical as ε, ε' → 0            |
+| `Adam(α, β1, β2, ε)`: √v̂ + ε    | `Adam(α, β1, β2, ε')`: √v + ε'     | identical with ε' = ε·√(1 − β2ᵗ)  |
+
+The class docstrings derive each relation; `tests/test_optimizers.py` checks them by training
+twin models.
+"""
+
+import keras
+from keras import ops
+
+_register = keras.saving.register_keras_serializable(package="tfcourse")
+
+
+# -- argument checks (shared with tfcourse.schedules) ------------------------------------------
+
+def _is_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def check_learning_rate(learning_rate, name="learning_rate"):
+    """Return `learning_rate` as a float (ints accepted), or unchanged if it is a schedule/callable.
+
+    Raises ValueError naming the argument for a negative number or anything else.
+    """
+    if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule) or (
+        callable(learning_rate) and not _is_number(learning_rate)
+    ):
+        return learning_rate
+    if not _is_number(learning_rate) and not hasattr(learning_rate, "__float__"):
+        raise ValueError(
+            f"{name} must be a non-negative number, a LearningRateSchedule or a callable, "
+            f"got {name}={learning_rate!r}"
+        )
+    value = float(learning_rate)
+    if not value >= 0.0:  # also rejects NaN
+        raise ValueError(f"{name} must be >= 0, got {name}={learning_rate!r}")
+    return value
+
+
+def check_beta(beta, name="beta"):
+    """Return `beta` as a float in [0, 1) or raise ValueError naming the argument and the value."""
+    if not _is_number(beta) and not hasattr(beta, "__float__") or isinstance(beta, bool):
+        raise ValueError(f"{name} must be a number in [0, 1), got {name}={beta!r}")
+    value = float(beta)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must be in [0, 1), got {name}={beta!r}")
+    return value
+
+
+def check_epsilon(epsilon, name="epsilon"):
+    """Return `epsilon` as a float >= 0 or raise ValueError naming the argument and the value."""
+    if not _is_number(epsilon) and not hasattr(epsilon, "__float__") or isinstance(epsilon, bool):
+        raise ValueError(f"{name} must be a number >= 0, got {name}={epsilon!r}")
+    value = float(epsilon)
+    if not value >= 0.0:
+        raise ValueError(f"{name} must be >= 0, got {name}={epsilon!r}")
+    return value
+
+
+# -- the optimizers ---------------------------------------------------------------------------
+
+@_register
+class GradientDescent(keras.optimizers.Optimizer):
+    """Plain (mini-batch) gradient descent: W = W − α·dW.
+
+    The course's update for every parameter W with gradient dW. It is exactly
+    `keras.optimizers.SGD(learning_rate)` (momentum 0); it is here so that the lessons compare
+    the three course optimizers side by side with one import.
+
+    Args:
+        learning_rate: α, a float >= 0, a `LearningRateSchedule` or a callable. Defaults to 0.01.
+        **kwargs: the base optimizer's arguments (`clipnorm`, `clipvalue`, `global_clipnorm`,
+            `weight_decay`, `name`, ...).
+
+    Example:
+        >>> opt = GradientDescent(0.0007)   # model.compile(optimizer=opt, ...)
+    """
+
+    def __init__(self, learning_rate=0.01, name=None, **kwargs):
+        super().__init__(learning_rate=check_learning_rate(learning_rate), name=name, **kwargs)
+
+    def update_step(self, gradient, variable, learning_rate):
+        lr = ops.cast(learning_rate, variable.dtype)
+        gradient = ops.cast(gradient, variable.dtype)
+        self.assign_sub(variable, ops.multiply(lr, gradient))
+
+
+@_register
+class Momentum(keras.optimizers.Optimizer):
+    """Gradient descent with momentum, the course's form: an EWMA of the gradients.
+
+    Course formula, for each parameter W (velocity v starts at 0, no bias correction):
+
+        v = β·v + (1 − β)·dW
+        W = W − α·v
+
+    Variant: Keras's `SGD(lr, momentum=β)` keeps v_k = β·v_k − lr·dW and does W = W + v_k (no
+    (1 − β) factor, sign folded in). With lr = α·(1 − β) the two trajectories coincide for a
+    constant rate: if v_k = −α·v before a step, then after it
+
+        v_k' = β·(−α·v) − α(1 − β)·dW = −α·(β·v + (1 − β)·dW) = −α·v',
+
+    and W + v_k' = W − α·v'. So `Momentum(α, β) ≡ keras.optimizers.SGD(α·(1 − β), momentum=β)`.
+    With a schedule the mapping breaks (Keras scales each gradient by the rate of its own step,
+    the course scales the whole average by the current rate).
+
+    Args:
+        learning_rate: α, a float >= 0, a `LearningRateSchedule` or a callable. Defaults to 0.01.
+        beta: β in [0, 1), the averaging weight (~1/(1 − β) gradients). Defaults to 0.9.
+        **kwargs: the base optimizer's arguments (`clipnorm`, `weight_decay`, `name`, ...).
+
+    Example:
+        >>> opt = Momentum(learning_rate=0.0007, beta=0.9)
+        >>> twin = keras.optimizers.SGD(0.0007 * (1 - 0.9), momentum=0.9)   # same updates
+    """
+
+    def __init__(self, learning_rate=0.01, beta=0.9, name=None, **kwargs):
+        super().__init__(learning_rate=check_learning_rate(learning_rate), name=name, **kwargs)
+        self.beta = check_beta(beta, "beta")
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._velocities = [self.add_variable_from_reference(w, "velocity") for w in var_list]
+
+    def update_step(self, gradient, variable, learning_rate):
+        lr = ops.cast(learning_rate, variable.dtype)
+        gradient = ops.cast(gradient, variable.dtype)
+        v = self._velocities[self._get_variable_index(variable)]
+        # v = β·v + (1 − β)·dW, written as v += (1 − β)·(dW − v): the same value, one tensor
+        # operation fewer (the add happens inside the variable update, as in Keras's Adam).
+        self.assign_add(v, ops.multiply(ops.subtract(gradient, v), 1.0 - self.beta))
+        self.assign_sub(variable, ops.multiply(lr, v))
+
+    def get_config(self):
+        return {**super().get_config(), "beta": self.beta}
+
+
+@_register
+class RMSprop(keras.optimizers.Optimizer):
+    """RMSprop, the course's form: divide the gradient by the root of an EWMA of its square.
+
+    Course formula, for each parameter W (s starts at 0, no bias correction):
+
+        s = β·s + (1 − β)·dW²
+        W = W − α·dW / (√s + ε)
+
+    Variant: `keras.optimizers.RMSprop(α, rho=β, epsilon=ε')` has the same s (its "velocity",
+    with `rho` for β) but puts epsilon inside the square root (keras/src/optimizers/rmsprop.py):
+
+        W = W − α·dW / √(s + ε')
+
+    √(s + ε') = √s + ε only for ε' = 2ε√s + ε², which depends on s (per element, per step), so
+    there is no constant mapping; the two agree as ε, ε' → 0, and differ wherever √s is not
+    large against ε (tiny gradients, the first steps). Note also the defaults: the course uses
+    β = 0.999, Keras rho = 0.9; Keras epsilon defaults to 1e-7, the course's ε to 1e-8.
+
+    Args:
+        learning_rate: α, a float >= 0, a `LearningRateSchedule` or a callable. Defaults to 0.001.
+        beta: β in [0, 1) for the average of dW². Defaults to 0.999.
+        epsilon: ε >= 0, added to √s. Defaults to 1e-8.
+        **kwargs: the base optimizer's arguments (`clipnorm`, `weight_decay`, `name`, ...).
+
+    Example:
+        >>> opt = RMSprop(learning_rate=0.001, beta=0.999, epsilon=1e-8)
+    """
+
+    def __init__(self, learning_rate=0.001, beta=0.999, epsilon=1e-8, name=None, **kwargs):
+        super().__init__(learning_rate=check_learning_rate(learning_rate), name=name, **kwargs)
+        self.beta = check_beta(beta, "beta")
+        self.epsilon = check_epsilon(epsilon, "epsilon")
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._squares = [self.add_variable_from_reference(w, "square") for w in var_list]
+
+    def update_step(self, gradient, variable, learning_rate):
+        lr = ops.cast(learning_rate, variable.dtype)
+        gradient = ops.cast(gradient, variable.dtype)
+        s = self._squares[self._get_variable_index(variable)]
+        # s = β·s + (1 − β)·dW², as s += (1 − β)·(dW² − s) (see Momentum).
+        self.assign_add(s, ops.multiply(ops.subtract(ops.square(gradient), s), 1.0 - self.beta))
+        self.assign_sub(
+            variable, ops.divide(ops.multiply(lr, gradient), ops.add(ops.sqrt(s), self.epsilon))
+        )
+
+    def get_config(self):
+        return {**super().get_config(), "beta": self.beta, "epsilon": self.epsilon}
+
+
+@_register
+class Adam(keras.optimizers.Optimizer):
+    """Adam, the course's form: momentum and RMSprop, both bias-corrected, ε outside the root.
+
+    Course formula, for each parameter W at step t = 1, 2, … (v, s start at 0):
+
+        v = β1·v + (1 − β1)·dW          v̂ = v / (1 − β1ᵗ)
+        s = β2·s + (1 − β2)·dW²         ŝ = s / (1 − β2ᵗ)
+        W = W − α·v̂ / (√ŝ + ε)
+
+    Variant: `keras.optimizers.Adam` keeps the same two averages (its m and v) but folds the
+    bias correction into the rate and adds epsilon to the *uncorrected* root
+    (keras/src/optimizers/adam.py):
+
+        α_t = α·√(1 − β2ᵗ) / (1 − β1ᵗ)
+        W = W − α_t·m / (√v + ε')
+
+    Multiplying the course's numerator and denominator by √(1 − β2ᵗ) gives
+    α·√(1 − β2ᵗ)/(1 − β1ᵗ)·v / (√s + ε·√(1 − β2ᵗ)), so the two are identical when
+    ε' = ε·√(1 − β2ᵗ), a value that changes with t (≈ 0.032·ε at t = 1, → ε as t grows). No
+    constant ε' does it, so `Adam(α, β1, β2, ε)` matches `keras.optimizers.Adam(α, β1, β2, ε)`
+    only as ε → 0; with the same ε the Keras step is larger early on, where √v is small. Keras's
+    default epsilon is 1e-7, the course's 1e-8.
+
+    Args:
+        learning_rate: α, a float >= 0, a `LearningRateSchedule` or a callable. Defaults to 0.001.
+        beta_1: β1 in [0, 1), for the average of dW. Defaults to 0.9.
+        beta_2: β2 in [0, 1), for the average of dW². Defaults to 0.999.
+        epsilon: ε >= 0, added to √ŝ. Defaults to 1e-8.
+        **kwargs: the base optimizer's arguments (`clipnorm`, `weight_decay`, `name`, ...).
+
+    Example:
+        >>> opt = Adam(learning_rate=0.0007)        # the course's β1, β2, ε by default
+        >>> twin = keras.optimizers.Adam(0.0007, epsilon=1e-12)  # ≈ the same as ε → 0
+
+    Reference: Kingma & Ba, "Adam: A Method for Stochastic Optimization", 2014 (Algorithm 1).
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, name=None,
+                 **kwargs):
+        super().__init__(learning_rate=check_learning_rate(learning_rate), name=name, **kwargs)
+        self.beta_1 = check_beta(beta_1, "beta_1")
+        self.beta_2 = check_beta(beta_2, "beta_2")
+        self.epsilon = check_epsilon(epsilon, "epsilon")
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._firsts = [self.add_variable_from_reference(w, "first_moment") for w in var_list]
+        self._seconds = [self.add_variable_from_reference(w, "second_moment") for w in var_list]
+
+    def update_step(self, gradient, variable, learning_rate):
+        lr = ops.cast(learning_rate, variable.dtype)
+        gradient = ops.cast(gradient, variable.dtype)
+        # iterations is still 0 during the first update: the course's t starts at 1.
+        t = ops.cast(self.iterations + 1, variable.dtype)
+        i = self._get_variable_index(variable)
+        v, s = self._firsts[i], self._seconds[i]
+
+        # v = β1·v + (1 − β1)·dW and s = β2·s + (1 − β2)·dW², as in-place adds (see Momentum).
+        self.assign_add(v, ops.multiply(ops.subtract(gradient, v), 1.0 - self.beta_1))
+        self.assign_add(s, ops.multiply(ops.subtract(ops.square(gradient), s), 1.0 - self.beta_2))
+        # The course's step α·v̂ / (√ŝ + ε), with v̂ = v / c1 and ŝ = s / c2, c = 1 − βᵗ, is
+        # computed with the bias corrections moved onto scalars:
+        #     α·v̂ / (√ŝ + ε) = (α·√c2 / c1)·v / (√s + ε·√c2)
+        # (multiply through by √c2). Same value, but the big tensors see no extra divisions, so
+        # the step costs what keras.optimizers.Adam's does.
+        sqrt_c2 = ops.sqrt(1.0 - ops.power(self.beta_2, t))
+        step_size = lr * sqrt_c2 / (1.0 - ops.power(self.beta_1, t))
+        self.assign_sub(
+            variable,
+            ops.divide(ops.multiply(v, step_size),
+                       ops.add(ops.sqrt(s), ops.multiply(self.epsilon, sqrt_c2))),
+        )
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
