@@ -18,15 +18,16 @@ images) where each label is missing independently with probability 0.5, so every
 only about 150 labelled images, but the shared hidden layer sees all 300. Test labels are
 complete.
 
-Against it: three separate single-task networks of the same shape ([64 → 32 ReLU → 1
-sigmoid]), each trained on the images that have its label. Every fit: Adam (1e-3), mini-batches
-of 32, early stopping on a dev set (the multi-task dev loss is masked the same way).
+Against it: three separate single-task networks ([64 → 32 ReLU → 1 sigmoid]), each trained on
+the images that have its label; the multi-task network has the same total capacity, one shared
+layer of 3 × 32 = 96 units ([64 → 96 ReLU → 3 sigmoid]) — the course's condition "a network big
+enough to do well on all the tasks". Every fit: Adam (1e-3), mini-batches of 32, early stopping
+on a dev set (the multi-task dev loss is masked the same way).
 
-What the full run measures (seed 1): the multi-task network does *not* beat the separate
-networks here — about 0.89 mean test accuracy against 0.91, with "is even" (the task needing
-the most digit-specific features) losing most. The single-task networks have three times the
-hidden units in all (3 × 32 against 32 shared): the course's condition "a network big enough
-for all the tasks" is not met, and that is part of the lesson.
+What the full run measures (seed 1): the multi-task network edges out the separate networks —
+mean test accuracy 0.919 against 0.909. An earlier version gave the shared network only 32
+units (a third of the separate networks' total) and it lost, 0.891 against 0.909: sharing pays
+only when the shared network is big enough for all the tasks.
 
 Outputs: ``learning_curves_*.png``, ``tasks.png`` (test accuracy per task, both ways),
 ``results.json`` with ``multitask_mean_accuracy``, ``single_task_mean_accuracy`` and the
@@ -60,8 +61,10 @@ def hide(y, rate, rng):
 
 
 def network(n_out, name):
+    """[64 → hidden ReLU → n_out sigmoid]; the multi-task network gets HIDDEN units per task."""
+    hidden = HIDDEN * n_out  # same total capacity: 3 × 32 shared units against 3 nets of 32
     return keras.Sequential([keras.Input((64,)),
-                             keras.layers.Dense(HIDDEN, activation="relu", name="shared"),
+                             keras.layers.Dense(hidden, activation="relu", name="shared"),
                              keras.layers.Dense(n_out, activation="sigmoid", name="tasks")],
                             name=name)
 

@@ -119,28 +119,51 @@ def load_circles(n_train: int = 300, n_test: int = 100, noise: float = 0.05,
                    description=f"make_circles, noise {noise}, {n_train} train / {n_test} test")
 
 
-def load_football(n_train: int = 211, n_test: int = 200, seed: int = 0) -> Dataset:
+def load_football(n_train: int = 211, n_test: int = 200, seed: int = 0, clusters: int = 4,
+                  per_cluster: int = 6, cluster_radius: float = 0.08,
+                  flip: float = 0.03) -> Dataset:
     """A 2-D two-class set that a [2, 20, 3, 1] network overfits (stand-in for the course's data).
 
-    The course's "French football" set (211 train / 200 test positions of a ball, labelled by
+    The course's "French football" set (211 train / 200 test positions of the ball, labelled by
     which team headed it) is not available offline. This generator keeps what matters for the
-    regularization lesson: two noisy interleaved blobs in [-0.75, 0.75]², a smooth true boundary
-    (the curve y = 0.25·sin(4x)) and 8 % label noise, so that an unregularized network carves
-    islands around the flipped training points while a regularized one keeps the smooth boundary.
+    regularization lesson:
+
+    - points uniform in [-0.75, 0.75]², the true boundary the smooth curve y = 0.25·sin(4x);
+    - ``flip`` (3 %) of the labels flipped at random, in train and test alike;
+    - in the training set only, ``clusters`` small tight groups of ``per_cluster`` points
+      (N(0, (radius/2)²) around a centre 0.08–0.2 off the boundary) labelled as the wrong side —
+      like the course's data, where a few tight knots of one team's points sit in the other's
+      half.
+
+    An unregularized network carves islands around those knots (higher train accuracy, lower
+    test accuracy); L2 and dropout keep the smooth boundary, giving up the knots in training and
+    gaining on test, which is the course's table.
     """
     rng = np.random.RandomState(seed)
 
-    def draw(m):
-        x = rng.uniform(-0.75, 0.75, size=(m, 2))
-        y = (x[:, 1] > 0.25 * np.sin(4 * x[:, 0])).astype("int64")
-        flip = rng.rand(m) < 0.08
-        y[flip] = 1 - y[flip]
-        return x.astype("float32"), y
+    def side(x):
+        return (x[:, 1] > 0.25 * np.sin(4 * x[:, 0])).astype("int64")
 
-    x, y = draw(n_train)
-    xt, yt = draw(n_test)
-    return Dataset("football", x, y, xt, yt, classes=("blue", "red"),
-                   description=f"2-D blobs with a sine boundary and 8% label noise, {n_train}/{n_test}")
+    def uniform(m):
+        x = rng.uniform(-0.75, 0.75, size=(m, 2))
+        y = side(x)
+        flipped = rng.rand(m) < flip
+        y[flipped] = 1 - y[flipped]
+        return x, y
+
+    x, y = uniform(n_train - clusters * per_cluster)
+    cx = rng.uniform(-0.6, 0.6, clusters)
+    offset = rng.choice([-1, 1], clusters) * rng.uniform(0.08, 0.2, clusters)
+    centres = np.c_[cx, 0.25 * np.sin(4 * cx) + offset]
+    knots = np.concatenate([c + rng.normal(0, cluster_radius / 2, size=(per_cluster, 2))
+                            for c in centres])
+    x = np.concatenate([x, knots])
+    y = np.concatenate([y, 1 - side(knots)])
+    xt, yt = uniform(n_test)
+    return Dataset("football", x.astype("float32"), y, xt.astype("float32"), yt,
+                   classes=("blue", "red"),
+                   description=f"2-D sine boundary, 3% label noise and {clusters} mislabelled "
+                               f"knots in train, {n_train}/{n_test}")
 
 
 def load_digits(binary: int | None = None, balance: bool = False, ratios=(0.6, 0.2, 0.2),
