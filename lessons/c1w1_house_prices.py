@@ -36,7 +36,7 @@ import keras
 import numpy as np
 
 from tfcourse import data, plots
-from tfcourse.lesson import Lesson
+from tfcourse.lesson import Lesson, int_arg
 
 HIDDEN = (32, 16)  # two small ReLU layers: enough for the square, the min and the look-up table
 LEARNING_RATE = 0.003  # Adam
@@ -126,21 +126,9 @@ def run(ctx):
 
 
 def add_arguments(parser):
-    parser.add_argument("--houses", type=_house_count, default=HOUSES,
+    parser.add_argument("--houses", type=int_arg(100), default=HOUSES,
                         help=f"rows in the generated table, split 60/20/20 (default {HOUSES}); "
                              f"try 2000 to see a network without enough data")
-
-
-def _house_count(text):
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 100:
-        raise argparse.ArgumentTypeError(f"must be at least 100, got {value}")
-    return value
 
 
 LESSON = Lesson(__file__, __doc__, run, epochs=100, fast_epochs=2, add_arguments=add_arguments,

@@ -45,13 +45,12 @@ only in the environment (the chief needs no data of its own, the workers need th
     KERASTUNER_TUNER_ID=tuner1  KERASTUNER_ORACLE_IP=<chief address> KERASTUNER_ORACLE_PORT=8000 \\
         python -m lessons.c2w3_hyperparameter_search --out runs/hp_worker
 """
-import argparse
 import math
 import sys
 import zlib
 from pathlib import Path
 
-from tfcourse.lesson import Lesson
+from tfcourse.lesson import Lesson, int_arg, number_arg
 
 TUNERS = ("coarse-to-fine", "random")
 
@@ -313,58 +312,28 @@ def run(ctx):
             keras.mixed_precision.set_global_policy("float32")
 
 
-def _count(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
-
-
-def _non_negative(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
-    return value
-
-
-def _number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
-
-
 def add_arguments(p):
     p.add_argument("--tuner", choices=TUNERS, default="coarse-to-fine",
                    help="coarse-to-fine (default) or Keras Tuner's random search")
-    p.add_argument("--trials", type=_count, default=None,
+    p.add_argument("--trials", type=int_arg(1), default=None,
                    help="trial budget (default 30; 4 with --fast)")
-    p.add_argument("--rounds", type=_count, default=3, help="coarse-to-fine rounds (default 3)")
-    p.add_argument("--top-k", type=_count, default=3,
+    p.add_argument("--rounds", type=int_arg(1), default=3, help="coarse-to-fine rounds (default 3)")
+    p.add_argument("--top-k", type=int_arg(1), default=3,
                    help="best trials that define the next round's box (default 3)")
-    p.add_argument("--margin", type=_number, default=0.1,
+    p.add_argument("--margin", type=number_arg, default=0.1,
                    help="box widening on each side, fraction of the range (default 0.1)")
-    p.add_argument("--lr-min", type=_number, default=1e-4, help="smallest α (default 1e-4)")
-    p.add_argument("--lr-max", type=_number, default=1.0, help="largest α (default 1)")
-    p.add_argument("--beta-min", type=_number, default=0.9, help="smallest β (default 0.9)")
-    p.add_argument("--beta-max", type=_number, default=0.999, help="largest β (default 0.999)")
-    p.add_argument("--units-min", type=_count, default=16, help="hidden units, a power of 2")
-    p.add_argument("--units-max", type=_count, default=256, help="hidden units, a power of 2")
-    p.add_argument("--max-layers", type=_count, default=3, help="most hidden layers (default 3)")
-    p.add_argument("--batch-min", type=_count, default=16, help="mini-batch size, a power of 2")
-    p.add_argument("--batch-max", type=_count, default=256, help="mini-batch size, a power of 2")
-    p.add_argument("--max-decay", type=_number, default=1.0,
+    p.add_argument("--lr-min", type=number_arg, default=1e-4, help="smallest α (default 1e-4)")
+    p.add_argument("--lr-max", type=number_arg, default=1.0, help="largest α (default 1)")
+    p.add_argument("--beta-min", type=number_arg, default=0.9, help="smallest β (default 0.9)")
+    p.add_argument("--beta-max", type=number_arg, default=0.999, help="largest β (default 0.999)")
+    p.add_argument("--units-min", type=int_arg(1), default=16, help="hidden units, a power of 2")
+    p.add_argument("--units-max", type=int_arg(1), default=256, help="hidden units, a power of 2")
+    p.add_argument("--max-layers", type=int_arg(1), default=3, help="most hidden layers (default 3)")
+    p.add_argument("--batch-min", type=int_arg(1), default=16, help="mini-batch size, a power of 2")
+    p.add_argument("--batch-max", type=int_arg(1), default=256, help="mini-batch size, a power of 2")
+    p.add_argument("--max-decay", type=number_arg, default=1.0,
                    help="largest decay_rate in α0/(1 + decay_rate·epoch) (default 1; 0: no decay)")
-    p.add_argument("--workers", type=_non_negative, default=0,
+    p.add_argument("--workers", type=int_arg(0), default=0,
                    help="run Keras Tuner's distributed mode with N local workers (default 0: "
                         "one process)")
     p.add_argument("--distribute", choices=("none", "mirrored"), default="none",

@@ -44,7 +44,7 @@ import numpy as np
 from tfcourse import data, plots
 from tfcourse.callbacks import LearningCurves
 from tfcourse.export import export_model
-from tfcourse.lesson import Lesson
+from tfcourse.lesson import Lesson, int_arg
 
 PER_CLASS = 2  # task B's training images per class (--per-class)
 TASK_A, TASK_B = (0, 1, 2, 3, 4), (5, 6, 7, 8, 9)
@@ -148,20 +148,8 @@ def run(ctx):
     ctx.export(finetuned, b_test[0][:32])
 
 
-def _per_class(text):
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer 1-40, got {text!r}") from None
-    if not 1 <= value <= 40:
-        raise argparse.ArgumentTypeError(f"must be an integer 1-40, got {value}")
-    return value
-
-
 def add_arguments(parser):
-    parser.add_argument("--per-class", type=_per_class, default=PER_CLASS, metavar="N",
+    parser.add_argument("--per-class", type=int_arg(1, 40), default=PER_CLASS, metavar="N",
                         help=f"task B training images per class, 1-40 (default {PER_CLASS})")
 
 

@@ -60,7 +60,7 @@ import numpy as np
 
 from tfcourse import data, plots
 from tfcourse.export import export_model
-from tfcourse.lesson import Lesson
+from tfcourse.lesson import Lesson, int_arg
 from tfcourse.resnet import small_resnet, weight_layer_depth
 from tfcourse.training import accuracy
 
@@ -106,18 +106,6 @@ def show_images(images, path, title, columns=8):
     plt.close(fig)
 
 
-def _blocks(text):
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
-
-
 def without_layers(model, names):
     """The same (shared, trained) layers of a single-path model, minus the layers in ``names``."""
     inputs = keras.Input(model.input_shape[1:], name="image")
@@ -129,7 +117,7 @@ def without_layers(model, names):
 
 
 def add_arguments(parser):
-    parser.add_argument("--blocks-per-stage", type=_blocks, default=None,
+    parser.add_argument("--blocks-per-stage", type=int_arg(1), default=None,
                         help=f"residual blocks in each of the two stages (default "
                              f"{BLOCKS_PER_STAGE}; 1 with --fast): depth = 2 + 6 × this")
 

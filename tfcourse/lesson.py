@@ -39,23 +39,42 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
+def int_arg(low: int | None = None, high: int | None = None):
+    """An argparse ``type``: an integer in [low, high]; a bad value is argparse's one-line error.
+
+    Lessons use it for their own flags: ``parser.add_argument("--trials", type=int_arg(1))``.
+    """
+    if low == 1 and high is None:
+        wanted = "a positive integer"
+    elif low == 0 and high is None:
+        wanted = "a non-negative integer"
+    elif low is not None and high is not None:
+        wanted = f"an integer {low}-{high}"
+    elif low is not None:
+        wanted = f"an integer >= {low}"
+    else:
+        wanted = "an integer" if high is None else f"an integer <= {high}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {wanted}, got {value}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
+def number_arg(text: str) -> float:
+    """An argparse ``type``: a finite number."""
     try:
-        value = int(text)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {value}")
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
     return value
 
 
@@ -106,9 +125,9 @@ class Lesson:
     def parser(self) -> argparse.ArgumentParser:
         p = _Parser(prog=f"python -m lessons.{self.name}", description=self.doc,
                     formatter_class=argparse.RawDescriptionHelpFormatter)
-        p.add_argument("--epochs", type=_positive_int, default=None,
+        p.add_argument("--epochs", type=int_arg(1), default=None,
                        help=f"{self.epochs_help} (default {self.epochs}; {self.fast_epochs} with --fast)")
-        p.add_argument("--seed", type=_seed, default=DEFAULT_SEED,
+        p.add_argument("--seed", type=int_arg(0), default=DEFAULT_SEED,
                        help=f"random seed; the same seed gives the same results.json (default {DEFAULT_SEED})")
         p.add_argument("--out", type=Path, default=None,
                        help=f"output folder for results.json, plots and logs (default runs/{self.name}/)")
