@@ -68,6 +68,9 @@ STAGES = ((8, 8, 32), (16, 16, 64))  # (F1, F2, F3) per stage; ResNet-50's are 8
 BLOCKS_PER_STAGE = 5  # 2 + 2·5·3 = 32 weight layers; --fast uses 1 (8 layers)
 BN_MOMENTUM = 0.9  # see the docstring: few steps per epoch
 LEARNING_RATE = 1e-3  # Adam
+# A new head on frozen features trains a single layer from 50 images: the base's rate leaves it
+# undertrained in the epochs given, ten times that converges.
+HEAD_LEARNING_RATE = 1e-2
 BATCH_SIZE = 64
 SHOTS = 10  # labelled images per class for the new task (digits 5-9)
 HEAD_EPOCHS_FACTOR = 10  # the new head sees only 50 images (one batch) per epoch
@@ -212,7 +215,7 @@ def run(ctx):
     features = base(inputs, training=False)
     transfer = compile_model(keras.Model(
         inputs, keras.layers.Dense(5, activation="softmax", name="new_head")(features),
-        name="transfer"))
+        name="transfer"), HEAD_LEARNING_RATE)
     transfer_curves = {"frozen base + new head": train(transfer, x_few, y_few, new_dev,
                                                        "transfer_head", head_epochs)}
     ctx.record("transfer_test_accuracy", accuracy(transfer, x_new_test, y_new_test),
@@ -226,7 +229,7 @@ def run(ctx):
     base.trainable = True
     for layer in base.layers:
         layer.trainable = layer.name.startswith("stage2")
-    compile_model(transfer, LEARNING_RATE / 10)
+    compile_model(transfer, LEARNING_RATE / 10)  # the course: a tenth of the base's rate
     transfer_curves["fine-tuned last stage"] = train(transfer, x_few, y_few, new_dev,
                                                      "transfer_finetune", head_epochs)
     ctx.record("finetuned_test_accuracy", accuracy(transfer, x_new_test, y_new_test))
