@@ -42,7 +42,6 @@ layer's 3×3 filters), ``feature_maps.png`` (a test digit through the first laye
 ``saved_models/c4w1_convolution/``.
 """
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 
 from tfcourse import data, plots
@@ -97,23 +96,6 @@ def keras_conv(x, W, b, stride, padding="valid", pad=0):
     model = keras.Sequential([keras.Input(x.shape[1:]), *layers, conv])
     conv.set_weights([W, b])
     return np.asarray(model(x))
-
-
-def show_images(images, path, title, columns=8, cmap="gray"):
-    """A grid of 2-D arrays (filters, feature maps) as a PNG."""
-    n = len(images)
-    rows = -(-n // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(1.3 * columns, 1.4 * rows + 0.4),
-                             squeeze=False)
-    for ax in axes.ravel():
-        ax.axis("off")
-    for ax, (label, img) in zip(axes.ravel(), images):
-        ax.imshow(img, cmap=cmap)
-        ax.set_title(label, fontsize=7)
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def run(ctx):
@@ -196,14 +178,14 @@ def run(ctx):
     plots.learning_curves(histories, ctx.path("learning_curves.png"),
                           metrics=("loss", "accuracy"),
                           title="Digits 8×8: ConvNet vs MLP (solid: train, dashed: dev)")
-    show_images([(f"filter {c}", W1[:, :, 0, c]) for c in range(W1.shape[-1])],
-                ctx.path("filters.png"), "ConvNet first layer: the sixteen learned 3×3 filters",
-                cmap="coolwarm")
-    show_images([(f"digit {ds.y_test[0]}", digit[0, :, :, 0])]
-                + [(f"map {c}", our_maps[0, :, :, c]) for c in range(our_maps.shape[-1])],
-                ctx.path("feature_maps.png"),
-                "A test digit and its 16 feature maps after conv1 + ReLU (conv_forward)",
-                columns=9)
+    plots.image_grid([(f"filter {c}", W1[:, :, 0, c]) for c in range(W1.shape[-1])],
+                     ctx.path("filters.png"),
+                     "ConvNet first layer: the sixteen learned 3×3 filters", cmap="coolwarm")
+    plots.image_grid([(f"digit {ds.y_test[0]}", digit[0, :, :, 0])]
+                     + [(f"map {c}", our_maps[0, :, :, c]) for c in range(our_maps.shape[-1])],
+                     ctx.path("feature_maps.png"),
+                     "A test digit and its 16 feature maps after conv1 + ReLU (conv_forward)",
+                     columns=9)
 
     ctx.export(cnn, ds.x_test[:32])
 

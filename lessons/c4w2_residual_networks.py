@@ -55,7 +55,6 @@ Outputs: ``residual_vs_plain.png``, ``augmentation.png``, ``augmentation_curves.
 ``saved_models/c4w2_residual_networks/``.
 """
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 
 from tfcourse import data, plots
@@ -91,22 +90,6 @@ def compile_model(model, learning_rate=LEARNING_RATE):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
-
-
-def show_images(images, path, title, columns=8):
-    """A grid of 8×8 images as a PNG."""
-    rows = -(-len(images) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(1.2 * columns, 1.3 * rows + 0.4),
-                             squeeze=False)
-    for ax in axes.ravel():
-        ax.axis("off")
-    for ax, (label, img) in zip(axes.ravel(), images):
-        ax.imshow(img, cmap="gray", vmin=0, vmax=1)
-        ax.set_title(label, fontsize=7)
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def without_layers(model, names):
@@ -173,8 +156,9 @@ def run(ctx):
         for layer in layers:
             augmented_sample = layer(augmented_sample, training=True)
         shown += [("augmented", np.asarray(augmented_sample)[i, :, :, 0]) for i in range(8)]
-    show_images(shown, ctx.path("augmentation.png"),
-                "Top row: training digits. Below: what the augmented network sees")
+    plots.image_grid(shown, ctx.path("augmentation.png"),
+                     "Top row: training digits. Below: what the augmented network sees",
+                     vmin=0, vmax=1)
     augmented = build(preprocessing=augmentation(ctx.seed))
     history = train(augmented, ds.x_train, ds.y_train, (ds.x_dev, ds.y_dev), "augmented")
     ctx.record("augmented_test_accuracy", accuracy(augmented, ds.x_test, ds.y_test))

@@ -47,8 +47,7 @@ import numpy as np
 
 import keras
 from tfcourse import plots
-from tfcourse.errors import UsageError
-from tfcourse.lesson import Lesson
+from tfcourse.lesson import Lesson, int_arg, positive_number_arg
 from tfcourse.sequence import AttentionDecoder
 
 TX, TY = 30, 10  # input and output lengths, as in the course
@@ -171,18 +170,8 @@ def attention_maps(model, texts, path):
     plt.close(fig)
 
 
-def check_arguments(args):
-    for name in ("train_size", "n_a", "n_s", "embed", "batch_size"):
-        if getattr(args, name) < 1:
-            raise UsageError(f"--{name.replace('_', '-')} must be a positive integer, "
-                             f"got {getattr(args, name)}")
-    if not args.learning_rate > 0:
-        raise UsageError(f"--learning-rate must be > 0, got {args.learning_rate}")
-
-
 def run(ctx):
     args = ctx.args
-    check_arguments(args)
     n_train, n_test = (2000, 500) if ctx.fast else (args.train_size, 2000)
 
     ## Data: human dates in 13 formats → ISO
@@ -249,14 +238,14 @@ def run(ctx):
 
 def add_arguments(p):
     p.add_argument("--verbose", action="store_true", help="print one line per epoch")
-    p.add_argument("--train-size", type=int, default=10_000,
+    p.add_argument("--train-size", type=int_arg(1), default=10_000,
                    help="training dates (default 10000, as in the course)")
-    p.add_argument("--n-a", type=int, default=32,
+    p.add_argument("--n-a", type=int_arg(1), default=32,
                    help="encoder LSTM units per direction (course 32)")
-    p.add_argument("--n-s", type=int, default=64, help="post-attention LSTM units (course 64)")
-    p.add_argument("--embed", type=int, default=16, help="character embedding size")
-    p.add_argument("--batch-size", type=int, default=100, help="mini-batch size (course 100)")
-    p.add_argument("--learning-rate", type=float, default=0.005,
+    p.add_argument("--n-s", type=int_arg(1), default=64, help="post-attention LSTM units (course 64)")
+    p.add_argument("--embed", type=int_arg(1), default=16, help="character embedding size")
+    p.add_argument("--batch-size", type=int_arg(1), default=100, help="mini-batch size (course 100)")
+    p.add_argument("--learning-rate", type=positive_number_arg, default=0.005,
                    help="Adam learning rate (course 0.005)")
     p.add_argument("--energy-activation", choices=("linear", "relu"), default="linear",
                    help="activation of the attention energies (course: relu)")

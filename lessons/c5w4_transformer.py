@@ -36,8 +36,7 @@ from keras import ops
 from lessons.c5w3_attention import (INPUT_CHARS, OUTPUT_CHARS, TX, TY, decode, encode_input,
                                     encode_output, make_dates)
 from tfcourse import plots
-from tfcourse.errors import UsageError
-from tfcourse.lesson import Lesson
+from tfcourse.lesson import Lesson, int_arg, positive_number_arg
 from tfcourse.sequence import LearnedQueries, PositionalEmbedding, positional_encoding
 
 D_MODEL, HEADS, FFN, LAYERS, DROPOUT = 64, 4, 128, 2, 0.1
@@ -109,10 +108,6 @@ def cross_attention_maps(model, texts, path):
 
 
 def run(ctx):
-    if not ctx.args.learning_rate > 0:
-        raise UsageError(f"--learning-rate must be > 0, got {ctx.args.learning_rate}")
-    if ctx.args.train_size < 1:
-        raise UsageError(f"--train-size must be a positive integer, got {ctx.args.train_size}")
     import matplotlib.pyplot as plt
 
     ## Positional encoding, checked against the course's formula
@@ -159,8 +154,8 @@ def run(ctx):
 
 
 def add_arguments(p):
-    p.add_argument("--train-size", type=int, default=10_000, help="training dates (default 10000)")
-    p.add_argument("--learning-rate", type=float, default=0.001, help="Adam learning rate")
+    p.add_argument("--train-size", type=int_arg(1), default=10_000, help="training dates (default 10000)")
+    p.add_argument("--learning-rate", type=positive_number_arg, default=0.001, help="Adam learning rate")
 
 
 LESSON = Lesson(__file__, __doc__, run, epochs=20, fast_epochs=1, add_arguments=add_arguments,

@@ -78,6 +78,14 @@ def number_arg(text: str) -> float:
     return value
 
 
+def positive_number_arg(text: str) -> float:
+    """An argparse ``type``: a finite number > 0 (a learning rate, a margin)."""
+    value = number_arg(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text}")
+    return value
+
+
 def _readable_path(text: str) -> Path:
     p = Path(text).expanduser()
     if not p.exists():

@@ -124,3 +124,21 @@ def predicted_vs_actual(y_true, predictions: dict, path, title: str = "", unit: 
     if title:
         fig.suptitle(title)
     return _save(fig, path)
+
+
+def image_grid(images, path, title: str = "", columns: int = 8, cmap: str = "gray",
+               vmin=None, vmax=None) -> Path:
+    """A grid of 2-D arrays (images, filters, feature maps), each a ``(label, array)`` pair."""
+    n = len(images)
+    columns = max(1, min(columns, n))
+    rows = -(-n // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.3 * columns, 1.4 * rows + 0.4),
+                             squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, (label, img) in zip(axes.ravel(), images):
+        ax.imshow(img, cmap=cmap, vmin=vmin, vmax=vmax)
+        ax.set_title(label, fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return _save(fig, path)
