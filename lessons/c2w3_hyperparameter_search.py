@@ -44,13 +44,17 @@ only in the environment (the chief needs no data of its own, the workers need th
         python -m lessons.c2w3_hyperparameter_search --out runs/hp
     KERASTUNER_TUNER_ID=tuner1  KERASTUNER_ORACLE_IP=<chief address> KERASTUNER_ORACLE_PORT=8000 \\
         python -m lessons.c2w3_hyperparameter_search --out runs/hp_worker
+
+A worker that dies while training a trial does not stall the search: with ``--workers`` the
+chief sees the process exit and gives the trial to another worker; across machines, give the
+chief ``--trial-timeout SECONDS`` (longer than the slowest epoch: workers report every epoch).
 """
 import math
 import sys
 import zlib
 from pathlib import Path
 
-from tfcourse.lesson import Lesson, int_arg, number_arg
+from tfcourse.lesson import Lesson, int_arg, number_arg, positive_number_arg
 
 TUNERS = ("coarse-to-fine", "random")
 
@@ -246,13 +250,14 @@ def run(ctx):
                                      ctx.out / "workers", gpus=gpus, cwd=root,
                                      timeout=120) as cluster:
                 tuner = make_tuner(args, hypermodel, ctx.out / "tuner", trials, ctx.seed, strategy)
-                tuner.workers_alive = cluster.alive
+                cluster.watch(tuner, trial_timeout=args.trial_timeout)
                 tuner.search(*train, **fit_kwargs)
             for k, rc in enumerate(cluster.returncodes):
                 if rc:
                     ctx.log(f"worker tuner{k} exited with status {rc}:\n{cluster.log_tail(k)}")
         else:
             tuner = make_tuner(args, hypermodel, ctx.out / "tuner", trials, ctx.seed, strategy)
+            tuner.trial_timeout = args.trial_timeout  # used by a chief launched by hand
             tuner.search(*train, **fit_kwargs)
 
         if role == "worker":  # the chief holds the results; a worker only ran trials
@@ -336,6 +341,10 @@ def add_arguments(p):
     p.add_argument("--workers", type=int_arg(0), default=0,
                    help="run Keras Tuner's distributed mode with N local workers (default 0: "
                         "one process)")
+    p.add_argument("--trial-timeout", type=positive_number_arg, default=None,
+                   help="chief only: give a trial to another worker when its worker has not "
+                        "reported for this many seconds (default: only when a local worker "
+                        "exits)")
     p.add_argument("--distribute", choices=("none", "mirrored"), default="none",
                    help="train each trial with tf.distribute.MirroredStrategy over the GPUs "
                         "(or the logical CPUs)")

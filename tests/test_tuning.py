@@ -270,7 +270,7 @@ def test_tuner_resumes_after_a_kill(tmp_path):
     assert values_by_id(cut.oracle) == values_by_id(whole.oracle)
 
 
-def test_diverging_trial_is_failed_and_the_search_goes_on(tmp_path):
+def test_diverging_trial_is_failed_and_the_search_goes_on(tmp_path, capfd):
     import keras
 
     x = np.linspace(-1, 1, 32, dtype="float32").reshape(-1, 1)
@@ -296,6 +296,9 @@ def test_diverging_trial_is_failed_and_the_search_goes_on(tmp_path):
         else:
             assert t.status == "COMPLETED" and math.isfinite(t.score)
     assert tuner.get_best_hyperparameters()[0].values["lr"] == 0.01
+    out = capfd.readouterr()
+    assert "Traceback" not in out.out + out.err, "one line per diverged trial, no traceback"
+    assert f"Trial {diverged[0].trial_id} failed: diverged: the loss became" in out.out
 
 
 # -- the lesson's command line --------------------------------------------------------------------

@@ -5,6 +5,7 @@ import math
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tfcourse import tuning
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_TRIALS = 9  # three rounds of three: workers wait (IDLE) between rounds
+FAULTS = "TFCOURSE_TEST_FAULTS"  # e.g. "die:2,hang:5": what the first worker to start a trial does
 
 WORKER = r"""
 import sys
@@ -38,8 +40,20 @@ class SyntheticTuner(tuning.CoarseToFine):
         values = trial.hyperparameters.values
         with open(log / f"{me}.jsonl", "a") as f:
             f.write(json.dumps({"trial": trial.trial_id, "values": values}) + "\n")
+        faults = dict(item.split(":")[::-1] for item in os.environ.get(FAULTS, "").split(",")
+                      if item)
+        if me != "solo" and trial.trial_id in faults:
+            try:  # only the first worker to start this trial misbehaves
+                os.close(os.open(log / f"fault{trial.trial_id}", os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                pass
+            else:
+                if faults[trial.trial_id] == "die":
+                    os._exit(1)
+                time.sleep(600)  # "hang": alive, holding the trial, silent
         deadline = time.time() + 60
-        while me != "solo" and len(list(log.glob("*.jsonl"))) < 2 and time.time() < deadline:
+        while (me != "solo" and not faults and len(list(log.glob("*.jsonl"))) < 2
+               and time.time() < deadline):
             time.sleep(0.05)
         a = math.log10(values["learning_rate"]) + 2.5
         b = math.log10(values["one_minus_beta"]) + 2.0
@@ -61,7 +75,7 @@ def test_chief_and_two_workers_meet_the_budget_without_duplicates(tmp_path):
     with tuning.LocalCluster(2, command, tmp_path / "logs", cwd=ROOT, timeout=60) as cluster:
         assert tuning.role() == "chief"
         chief = make_tuner(tmp_path / "dist")
-        chief.workers_alive = cluster.alive
+        cluster.watch(chief)
         chief.search(verbose=0)
     assert tuning.role() == "solo"
     assert cluster.returncodes == [0, 0], cluster.log_tail(0) + cluster.log_tail(1)
@@ -111,3 +125,58 @@ def test_lesson_mirrored_on_two_logical_cpus(tmp_path):
     assert "MirroredStrategy over 2 device(s)" in proc.stdout
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     assert results["trials"] == 2 and results["test_accuracy"] > 0.1
+
+
+def test_a_worker_that_dies_or_hangs_does_not_stall_the_search(tmp_path, monkeypatch, capfd):
+    """Three workers: the one that starts trial 2 dies, the one that starts trial 5 hangs
+    (alive but silent). The chief gives both trials to the remaining worker: the budget is met,
+    every trial completes, and the choices are those of a serial search with the same seed."""
+    monkeypatch.setenv(FAULTS, "die:2,hang:5")
+
+    def command(k):
+        return [sys.executable, "-c", WORKER, str(ROOT), str(tmp_path / "dist")]
+
+    with tuning.LocalCluster(3, command, tmp_path / "logs", cwd=ROOT, timeout=2) as cluster:
+        # Were the search to stall, kill the workers after 5 minutes: the chief then raises
+        # ("every worker exited") and the test fails instead of hanging.
+        watchdog = threading.Timer(300, lambda: [p.kill() for p in cluster.procs])
+        watchdog.start()
+        try:
+            chief = cluster.watch(make_tuner(tmp_path / "dist"), trial_timeout=5)
+            chief.search(verbose=0)
+        finally:
+            watchdog.cancel()
+    logs = "".join(cluster.log_tail(k) for k in range(3))
+    # One died (1), one was stopped on exit while hanging (-15); the third finished (0), or
+    # was stopped while still starting if the others had done all the work.
+    rc = sorted(cluster.returncodes)
+    assert rc[0] == -15 and rc[2] == 1 and rc[1] in (0, -15), (rc, logs)
+
+    trials = chief.oracle.trials
+    assert len(trials) == MAX_TRIALS
+    assert all(t.status == "COMPLETED" for t in trials.values()), logs
+    out = capfd.readouterr().out
+    assert "Trial 2: worker tuner" in out and "exited while holding it" in out
+    assert "Trial 5: worker tuner" in out and "sent no report for 5 s" in out
+    monkeypatch.delenv(FAULTS)
+    serial = make_tuner(tmp_path / "serial")
+    serial.search(verbose=0)
+    assert {tid: t.hyperparameters.values for tid, t in serial.oracle.trials.items()} == \
+        {tid: t.hyperparameters.values for tid, t in trials.items()}
+
+
+def test_a_trial_taken_from_two_workers_is_failed(tmp_path):
+    """A trial whose worker dies is run again once; if that worker dies too, the trial fails
+    (it may be what kills them) and the search goes on."""
+    tuner = make_tuner(tmp_path)
+    oracle = tuner.oracle
+    first = oracle.create_trial("tuner0")
+    tuning.requeue_trial(oracle, "tuner0", "gone")
+    assert "tuner0" not in oracle.tuner_ids and "tuner0" not in oracle.ongoing_trials
+    again = oracle.create_trial("tuner1")
+    assert again.trial_id == first.trial_id and again.status == "RUNNING"
+    tuning.requeue_trial(oracle, "tuner1", "gone")
+    assert oracle.trials[first.trial_id].status == "FAILED"
+    assert oracle.end_order == [first.trial_id] and not oracle._retry_queue
+    nxt = oracle.create_trial("tuner2")
+    assert nxt.trial_id != first.trial_id and nxt.status == "RUNNING"

@@ -45,12 +45,15 @@ on this machine (one per GPU when there are GPUs) with the current process as th
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import random
 import socket
 import subprocess
+import threading
 import time
+import traceback
 from pathlib import Path
 
 import keras_tuner
@@ -391,7 +394,9 @@ class SearchMixin:
       growing pause instead of spinning.
     - In a distributed search the chief serves the oracle with Keras Tuner's own servicer and
       leaves as soon as every worker is done (:func:`serve_oracle`), rather than polling every
-      20 s.
+      20 s. A trial held by a worker that died (``tuner.workers_dead``, set by
+      :meth:`LocalCluster.watch`) or that has not reported for ``tuner.trial_timeout`` seconds
+      is given to another worker instead of stalling the search.
     """
 
     def run_trial(self, trial, *args, **kwargs):
@@ -406,6 +411,28 @@ class SearchMixin:
             raise keras_tuner.errors.FailedTrialError(
                 f"diverged: the loss became {bad[1]} in epoch {bad[0]}")
         return results
+
+    def _try_run_and_update_trial(self, trial, *fit_args, **fit_kwargs):
+        # Keras Tuner prints a full traceback for every failed trial; a diverged trial is an
+        # expected outcome of a search, so it gets one line (the traceback stays in
+        # trial.message, saved in trial.json). Other errors keep Keras Tuner's traceback.
+        from keras_tuner.src import config as kt_config
+
+        try:
+            self._run_and_update_trial(trial, *fit_args, **fit_kwargs)
+            trial.status = COMPLETED
+            return
+        except keras_tuner.errors.FatalError:
+            raise
+        except Exception as e:  # Keras Tuner's own handling, less the traceback for FAILED
+            failed = isinstance(e, keras_tuner.errors.FailedTrialError)
+            trial.status = FAILED if failed else trial_module.TrialStatus.INVALID
+            trial.message = traceback.format_exc()
+            if kt_config.DEBUG:
+                if failed:
+                    print(f"Trial {trial.trial_id} failed: {e}", flush=True)
+                else:
+                    traceback.print_exc()
 
     def pre_create_trial(self):
         super().pre_create_trial()
@@ -422,7 +449,9 @@ class SearchMixin:
             if "verbose" in fit_kwargs:
                 self.oracle.verbose = fit_kwargs["verbose"]
             self.save()
-            serve_oracle(self.oracle, alive=getattr(self, "workers_alive", None))
+            serve_oracle(self.oracle, alive=getattr(self, "workers_alive", None),
+                         dead=getattr(self, "workers_dead", None),
+                         trial_timeout=getattr(self, "trial_timeout", None))
             return
         super().search(*fit_args, **fit_kwargs)
 
@@ -498,14 +527,69 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def serve_oracle(oracle, poll: float = 0.1, alive=None) -> None:
+@contextlib.contextmanager
+def oracle_lock(oracle):
+    """Hold the lock Keras Tuner's ``@synchronized`` oracle methods take (re-entrant per thread)."""
+    from keras_tuner.src.engine import oracle as oracle_module
+
+    name = threading.current_thread().name
+    need = oracle_module.THREADS[oracle] != name
+    if need:
+        oracle_module.LOCKS[oracle].acquire()
+        oracle_module.THREADS[oracle] = name
+    try:
+        yield
+    finally:
+        if need:
+            oracle_module.THREADS[oracle] = None
+            oracle_module.LOCKS[oracle].release()
+
+
+def requeue_trial(oracle, tuner_id: str, reason: str) -> None:
+    """Take the trial ``tuner_id`` holds away from it: the worker died or stopped reporting.
+
+    The trial goes back to the oracle's retry queue, so the next worker that asks for a trial
+    runs it (this is what Keras Tuner's own ``Oracle.reload`` does with trials that were running
+    when a chief was restarted); a trial taken away twice is recorded as FAILED instead, since it
+    may be what kills its workers. The worker is forgotten, so that the chief does not wait for
+    it to be told to stop. Call it holding :func:`oracle_lock` when a server is running.
+    """
+    trial = oracle.ongoing_trials.pop(tuner_id, None)
+    oracle.tuner_ids.discard(tuner_id)
+    if trial is None:
+        return
+    taken = getattr(oracle, "_requeued", {})
+    oracle._requeued = taken
+    taken[trial.trial_id] = taken.get(trial.trial_id, 0) + 1
+    if taken[trial.trial_id] >= 2:
+        trial.status = FAILED
+        trial.message = f"{reason}, for the second time with this trial: recorded as failed"
+        print(f"Trial {trial.trial_id}: {trial.message}", flush=True)
+        oracle.end_trial(trial)
+        return
+    oracle._retry_queue.append(trial.trial_id)
+    oracle.save()
+    print(f"Trial {trial.trial_id}: {reason}; another worker will run it", flush=True)
+
+
+def serve_oracle(oracle, poll: float = 0.1, alive=None, dead=None,
+                 trial_timeout: float | None = None) -> None:
     """Serve ``oracle`` to the workers until the search is done (Keras Tuner's chief).
 
     The same gRPC servicer as ``keras_tuner``'s ``oracle_chief.start_server``, at
     ``KERASTUNER_ORACLE_IP:KERASTUNER_ORACLE_PORT``; it returns once a worker has been told to
-    stop and no worker holds a trial any more. ``alive`` (optional) is a function that says
-    whether any worker process is still running: if none is and trials remain, the search
-    cannot finish and a ``RuntimeError`` is raised instead of waiting forever.
+    stop and no worker holds a trial any more. Keras Tuner's own chief waits forever for a worker
+    that died holding a trial (and a coarse-to-fine round never ends); here:
+
+    - ``alive`` (optional) is a function that says whether any worker process is still running:
+      if none is and trials remain, the search cannot finish and a ``RuntimeError`` is raised.
+    - ``dead`` (optional) is a function that returns the ids (``KERASTUNER_TUNER_ID``) of
+      workers known to have exited (:meth:`LocalCluster.dead`); the trial such a worker held is
+      run again by another worker (:func:`requeue_trial`).
+    - ``trial_timeout`` (seconds, optional): a worker that holds a trial and has not reported
+      for that long (workers report at every epoch's end) is treated as dead: the right setting
+      for workers on other machines, whose processes the chief cannot see. Make it longer than
+      the slowest epoch. A report that arrives later from such a worker is ignored.
     """
     from concurrent import futures
 
@@ -513,9 +597,31 @@ def serve_oracle(oracle, poll: float = 0.1, alive=None) -> None:
     from keras_tuner.src import protos
     from keras_tuner.src.distribute import oracle_chief
 
+    if trial_timeout is not None and not (isinstance(trial_timeout, (int, float))
+                                          and trial_timeout > 0):
+        raise UsageError(f"trial_timeout must be a positive number of seconds, "
+                         f"got {trial_timeout!r}")
+    heard = {}  # tuner id -> (trial id, time of its last report)
+
+    class Servicer(oracle_chief.OracleServicer):
+        def UpdateTrial(self, request, context):
+            with oracle_lock(oracle):
+                for tuner_id, trial in list(oracle.ongoing_trials.items()):
+                    if trial.trial_id == request.trial_id:
+                        heard[tuner_id] = (trial.trial_id, time.monotonic())
+                return super().UpdateTrial(request, context)
+
+        def EndTrial(self, request, context):
+            trial_id = request.trial.trial_id
+            with oracle_lock(oracle):
+                if not any(t.trial_id == trial_id for t in oracle.ongoing_trials.values()):
+                    # Taken from a worker that stopped reporting (or already ended): ignore.
+                    return protos.get_proto().EndTrialResponse()
+                return super().EndTrial(request, context)
+
     address = f"{os.environ['KERASTUNER_ORACLE_IP']}:{os.environ['KERASTUNER_ORACLE_PORT']}"
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
-    servicer = oracle_chief.OracleServicer(oracle)
+    servicer = Servicer(oracle)
     protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
     try:
         bound = server.add_insecure_port(address)
@@ -524,13 +630,33 @@ def serve_oracle(oracle, poll: float = 0.1, alive=None) -> None:
     if not bound:
         raise UsageError(f"the chief cannot listen on {address} (port in use?)")
     server.start()
+
+    def reap():
+        now = time.monotonic()
+        gone = set(dead()) if dead is not None else set()
+        for tuner_id in gone & (set(oracle.tuner_ids) | set(oracle.ongoing_trials)):
+            requeue_trial(oracle, tuner_id, f"worker {tuner_id} exited while holding it")
+        if trial_timeout is None:
+            return
+        for tuner_id, trial in list(oracle.ongoing_trials.items()):
+            last = heard.get(tuner_id)
+            if last is None or last[0] != trial.trial_id:
+                heard[tuner_id] = (trial.trial_id, now)  # first seen now
+            elif now - last[1] > trial_timeout:
+                requeue_trial(oracle, tuner_id, f"worker {tuner_id} sent no report for "
+                                                f"{trial_timeout:g} s")
+
     try:
         while True:
             time.sleep(poll)
+            with oracle_lock(oracle):
+                reap()
             if servicer.stop_triggered and oracle_chief.exit_chief(oracle):
                 return
             if alive is not None and not alive():
                 time.sleep(poll)  # a last request may be in flight
+                with oracle_lock(oracle):
+                    reap()
                 if servicer.stop_triggered and oracle_chief.exit_chief(oracle):
                     return
                 raise RuntimeError(f"every worker exited with {oracle.remaining_trials()} "
@@ -543,8 +669,8 @@ class LocalCluster:
     """A chief (this process) and N worker processes on this machine, for ``with`` blocks.
 
     Inside the block the chief's environment variables are set, so a tuner made there is the
-    chief; pass ``workers_alive=cluster.alive`` to it (``tuner.workers_alive = cluster.alive``)
-    so that the chief notices workers that die. Each worker runs ``command(k)`` (a list for
+    chief; ``cluster.watch(tuner)`` lets it notice workers that die (their trials go to the
+    other workers; with none left the search stops with an error instead of waiting). Each worker runs ``command(k)`` (a list for
     ``subprocess.Popen``) with ``KERASTUNER_TUNER_ID=tuner<k>`` and, where there are GPUs, only
     GPU ``k mod n_gpus`` visible: one trial at a time per GPU. Worker output goes to
     ``<log_dir>/tuner<k>.log``. On exit the environment is restored and the workers are waited
@@ -583,7 +709,18 @@ class LocalCluster:
         return self
 
     def alive(self) -> bool:
+        """Whether any worker process is still running."""
         return any(p.poll() is None for p in self.procs)
+
+    def dead(self) -> list:
+        """The tuner ids (``tuner<k>``) of the workers that have exited."""
+        return [f"tuner{k}" for k, p in enumerate(self.procs) if p.poll() is not None]
+
+    def watch(self, tuner, trial_timeout: float | None = None):
+        """Let the chief ``tuner`` notice workers that exit (and, optionally, go silent)."""
+        tuner.workers_alive, tuner.workers_dead = self.alive, self.dead
+        tuner.trial_timeout = trial_timeout
+        return tuner
 
     def __exit__(self, *exc):
         for k, v in self._saved.items():
