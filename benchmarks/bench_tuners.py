@@ -158,6 +158,88 @@ def throughput(args, workers):
     return done, seconds, 60.0 * done / seconds
 
 
+def memory_now():
+    """(what, MiB): GPU memory in use when there is a GPU, else this process's resident memory."""
+    import tensorflow as tf
+
+    if tf.config.list_logical_devices("GPU"):
+        return "GPU memory in use", tf.config.experimental.get_memory_info("GPU:0")["current"] / 2 ** 20
+    with open("/proc/self/statm") as f:  # Linux; pages
+        return "resident memory", int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+
+
+def memory_child(kind, trials, epochs):
+    """Run in a fresh process: memory after each of `trials` trainings; print them as JSON.
+
+    ``tuner``: one coarse-to-fine search of the lesson (Keras Tuner clears the Keras session
+    before each trial). ``keras``: the baseline, a plain loop of ``clear_session()``, the same
+    lesson model built and ``fit`` (a fixed configuration), i.e. what any Keras user's loop does.
+    """
+    import json
+
+    import keras
+    import keras_tuner
+
+    from lessons.c2w3_hyperparameter_search import make_hypermodel, build_space
+    from tfcourse import data, tuning
+
+    ds = data.load_digits(seed=0)
+    hypermodel = make_hypermodel(build_space(lesson_args(trials, epochs)),
+                                 len(ds.x_train), len(ds.classes), 0)
+    fit = dict(validation_data=(ds.x_dev, ds.y_dev), epochs=epochs, verbose=0)
+    readings = []
+    if kind == "keras":
+        hp = keras_tuner.HyperParameters()
+        hypermodel.build(hp)  # declares the space; the defaults are one fixed configuration
+        for _ in range(trials):
+            keras.backend.clear_session()
+            hypermodel.fit(hp, hypermodel.build(hp), ds.x_train, ds.y_train, **fit)
+            readings.append(memory_now())
+    else:
+        class Measured(tuning.CoarseToFine):
+            def on_trial_end(self, trial):
+                super().on_trial_end(trial)
+                readings.append(memory_now())
+
+        tuner = Measured(hypermodel, objective="val_accuracy", max_trials=trials, seed=0,
+                         max_consecutive_failed_trials=10 ** 6,
+                         directory=tempfile.mkdtemp(prefix="bench_memory_"),
+                         project_name="memory")
+        tuner.search(ds.x_train, ds.y_train, **fit)
+    print("MEMORY " + json.dumps(readings), flush=True)
+
+
+def report_memory(args):
+    """Memory after each trial must not grow: the search against a plain Keras fit loop."""
+    import json
+    import subprocess
+
+    print()
+    print(f"Memory after each of {args.memory_trials} trials of {args.epochs} epochs, each "
+          f"run in a fresh process")
+    slopes = {}
+    for kind in ("tuner", "keras"):
+        proc = subprocess.run([sys.executable, __file__, "--memory-child", kind,
+                               "--memory-trials", str(args.memory_trials),
+                               "--epochs", str(args.epochs)],
+                              capture_output=True, text=True, cwd=ROOT)
+        line = [x for x in proc.stdout.splitlines() if x.startswith("MEMORY ")]
+        if proc.returncode or not line:
+            raise SystemExit(f"memory check ({kind}) failed:\n{proc.stderr[-2000:]}")
+        readings = json.loads(line[0][len("MEMORY "):])
+        what, mib = readings[0][0], [m for _, m in readings]
+        warm = min(5, len(mib) - 2)  # the first trials fill caches: measure growth after them
+        xs = list(range(warm, len(mib)))
+        slopes[kind] = statistics.linear_regression(xs, mib[warm:]).slope
+        name = ("coarse-to-fine search" if kind == "tuner"
+                else "plain Keras loop (clear_session, build, fit)")
+        print(f"  {name:<46}: {mib[warm]:.0f} MiB after trial {warm + 1}, {mib[-1]:.0f} MiB "
+              f"after trial {len(mib)} ({what}); trend {slopes[kind]:+.2f} MiB per trial",
+              flush=True)
+    print(f"  search's growth per trial minus the plain Keras loop's: "
+          f"{slopes['tuner'] - slopes['keras']:+.2f} MiB")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="10 trials of 2 epochs per search")
@@ -166,12 +248,18 @@ def main(argv=None):
     p.add_argument("--trials", type=int, default=None)
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--scaling-trials", type=int, default=None)
+    p.add_argument("--memory-trials", type=int, default=None)
+    p.add_argument("--memory-child", choices=("tuner", "keras"), help=argparse.SUPPRESS)
+    p.add_argument("--skip-memory", action="store_true", help="skip the memory-per-trial check")
     p.add_argument("--skip-scaling", action="store_true", help="only the search-quality table")
     p.add_argument("--skip-quality", action="store_true", help="only the workers' throughput")
     args = p.parse_args(argv)
     args.trials = args.trials or (10 if args.quick else 30)
     args.epochs = args.epochs or (2 if args.quick else 20)
     args.scaling_trials = args.scaling_trials or (6 if args.quick else 16)
+    args.memory_trials = args.memory_trials or (12 if args.quick else 30)
+    if args.memory_child:
+        return memory_child(args.memory_child, args.memory_trials, args.epochs)
 
     from tfcourse import data
     from tfcourse.device import configure_devices
@@ -183,6 +271,8 @@ def main(argv=None):
     # Throughput first: it is the part that a busy machine would distort, and it is short.
     if not args.skip_scaling:
         report_scaling(args)
+    if not args.skip_memory:
+        report_memory(args)
     if not args.skip_quality:
         report_quality(args, ds)
     print(f"\nbenchmark time {(time.time() - t0) / 60:.1f} min")

@@ -119,6 +119,45 @@ def test_round_sizes_and_zoom_box_worked_example():
     assert tuning.zoom_box([0.02, 0.97], 0.1) == pytest.approx((0.0, 1.0))
 
 
+def test_a_discrete_axis_widens_by_at_least_one_value(tmp_path):
+    """units ∈ {16, …, 256} (5 values, bins of 0.2): with margin 0.1 alone the box would hold
+    only the best trials' values; it is widened by one value on each side instead."""
+    hp = kt.HyperParameters()
+    tuning.power_of_two(hp, "units", 16, 256)
+    hp.Int("layers", 1, 3)
+    units, layers = hp.space
+    assert tuning.value_width(units) == pytest.approx(0.2)
+    assert tuning.value_width(layers) == pytest.approx(1 / 3)
+    assert tuning.value_width(kt.engine.hyperparameters.Float("lr", 1e-4, 1.0)) == 0.0
+
+    oracle = tuning.CoarseToFineOracle(OBJECTIVE, max_trials=12, rounds=2, top_k=2, margin=0.1,
+                                       seed=0, hyperparameters=hp)
+    oracle.verbose = 0
+    oracle._set_project_dir(str(tmp_path), "discrete")
+    while True:  # best at 32 units, 1 layer
+        trial = oracle.create_trial("tuner0")
+        if trial.status == "STOPPED":
+            break
+        v = trial.hyperparameters.values
+        score = -abs(math.log2(v["units"]) - 5) - abs(v["layers"] - 1)
+        oracle.update_trial(trial.trial_id, {"score": score})
+        trial.status = "COMPLETED"
+        oracle.end_trial(trial)
+    box = oracle.boxes["1"]
+
+    def allowed(axis, lo_hi, n=1000):
+        lo, hi = lo_hi
+        return {axis.prob_to_value(min(lo + (hi - lo) * i / n, 1 - 1e-9)) for i in range(n + 1)}
+
+    round0 = [oracle.trials[t] for t in sorted(oracle.trials)[:6]]
+    top2 = sorted(round0, key=lambda t: -t.score)[:2]  # ties: the earlier trial (stable sort)
+    for axis, ladder in ((units, [16, 32, 64, 128, 256]), (layers, [1, 2, 3])):
+        used = {t.hyperparameters.values[axis.name] for t in top2}
+        idx = sorted(ladder.index(u) for u in used)
+        expect = set(ladder[max(idx[0] - 1, 0): idx[-1] + 2])
+        assert allowed(axis, box[axis.name]) == expect, (axis.name, used, box[axis.name])
+
+
 # -- the oracle ---------------------------------------------------------------------------------
 
 

@@ -204,6 +204,22 @@ def zoom_box(probs, margin: float):
     return max(lo - margin, 0.0), min(hi + margin, 1.0)
 
 
+def value_width(hp) -> float:
+    """The width of one value on a discrete axis, as a fraction of the axis (0 if continuous).
+
+    Keras Tuner maps an ``Int`` (or a ``Float`` with a ``step``) with n possible values onto
+    [0, 1] as n equal bins, a value sitting at the centre of its bin. A margin narrower than one
+    bin would not widen the box at all on such an axis, so :class:`CoarseToFineOracle` widens
+    it by at least this width: the values next to the best ones stay in play (e.g. with
+    units ∈ {16, 32, 64, 128, 256} and the best trials at 32, round r samples 16, 32 and 64).
+    """
+    if isinstance(hp, hp_types.Int) and hp.step is None:
+        return 1.0 / (hp.max_value - hp.min_value + 1)
+    if isinstance(hp, (hp_types.Int, hp_types.Float)) and hp.step is not None:
+        return 1.0 / max(1, hp._get_n_values())
+    return 0.0
+
+
 class CoarseToFineOracle(keras_tuner.Oracle):
     """Random search, then zoom into the best region and sample again (coarse to fine).
 
@@ -213,7 +229,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     distributed search, ``populate_space`` answers ``"IDLE"`` meanwhile), then takes the
     ``top_k`` best completed trials so far and builds the round's box: for every numerical
     hyperparameter, :func:`zoom_box` of their positions ``hp.value_to_prob(value)`` widened by
-    ``margin``; for a ``Choice`` or ``Boolean``, the values those trials used. The round samples
+    ``margin`` (on a discrete axis such as an ``Int``, by at least one value:
+    :func:`value_width`); for a ``Choice`` or ``Boolean``, the values those trials used. The round samples
     uniformly inside its box (``hp.prob_to_value``). A hyperparameter none of the best trials
     used (an inactive conditional one) keeps its whole range.
 
@@ -299,7 +316,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
             if isinstance(hp, (hp_types.Choice, hp_types.Boolean)):
                 box[hp.name] = {"values": list(dict.fromkeys(used))}
             else:
-                box[hp.name] = list(zoom_box([hp.value_to_prob(v) for v in used], self.margin))
+                probs = [hp.value_to_prob(v) for v in used]
+                box[hp.name] = list(zoom_box(probs, max(self.margin, value_width(hp))))
         return box
 
     def _earlier_rounds_ended(self) -> bool:
