@@ -168,12 +168,13 @@ def memory_now():
         return "resident memory", int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
 
 
-def memory_child(kind, trials, epochs):
+def memory_child(kind, trials, epochs, configs_path=None):
     """Run in a fresh process: memory after each of `trials` trainings; print them as JSON.
 
     ``tuner``: one coarse-to-fine search of the lesson (Keras Tuner clears the Keras session
-    before each trial). ``keras``: the baseline, a plain loop of ``clear_session()``, the same
-    lesson model built and ``fit`` (a fixed configuration), i.e. what any Keras user's loop does.
+    before each trial); it also prints the trials' configurations. ``keras``: the baseline, a
+    plain loop of ``clear_session()``, build, ``fit`` over the same configurations (read from
+    ``configs_path``), i.e. what any Keras user's own loop does.
     """
     import json
 
@@ -188,10 +189,14 @@ def memory_child(kind, trials, epochs):
                                  len(ds.x_train), len(ds.classes), 0)
     fit = dict(validation_data=(ds.x_dev, ds.y_dev), epochs=epochs, verbose=0)
     readings = []
+    configs = []
     if kind == "keras":
-        hp = keras_tuner.HyperParameters()
-        hypermodel.build(hp)  # declares the space; the defaults are one fixed configuration
-        for _ in range(trials):
+        with open(configs_path) as f:
+            configs = json.load(f)
+        for values in configs:
+            hp = keras_tuner.HyperParameters()
+            hypermodel.build(hp)  # declares the space
+            hp.values.update(values)
             keras.backend.clear_session()
             hypermodel.fit(hp, hypermodel.build(hp), ds.x_train, ds.y_train, **fit)
             readings.append(memory_now())
@@ -200,13 +205,14 @@ def memory_child(kind, trials, epochs):
             def on_trial_end(self, trial):
                 super().on_trial_end(trial)
                 readings.append(memory_now())
+                configs.append(dict(trial.hyperparameters.values))
 
         tuner = Measured(hypermodel, objective="val_accuracy", max_trials=trials, seed=0,
                          max_consecutive_failed_trials=10 ** 6,
                          directory=tempfile.mkdtemp(prefix="bench_memory_"),
                          project_name="memory")
         tuner.search(ds.x_train, ds.y_train, **fit)
-    print("MEMORY " + json.dumps(readings), flush=True)
+    print("MEMORY " + json.dumps({"readings": readings, "configs": configs}), flush=True)
 
 
 def report_memory(args):
@@ -218,22 +224,26 @@ def report_memory(args):
     print(f"Memory after each of {args.memory_trials} trials of {args.epochs} epochs, each "
           f"run in a fresh process")
     slopes = {}
+    configs = Path(tempfile.mkdtemp(prefix="bench_memory_")) / "configs.json"
     for kind in ("tuner", "keras"):
         proc = subprocess.run([sys.executable, __file__, "--memory-child", kind,
                                "--memory-trials", str(args.memory_trials),
-                               "--epochs", str(args.epochs)],
+                               "--epochs", str(args.epochs), "--memory-configs", str(configs)],
                               capture_output=True, text=True, cwd=ROOT)
         line = [x for x in proc.stdout.splitlines() if x.startswith("MEMORY ")]
         if proc.returncode or not line:
             raise SystemExit(f"memory check ({kind}) failed:\n{proc.stderr[-2000:]}")
-        readings = json.loads(line[0][len("MEMORY "):])
+        reply = json.loads(line[0][len("MEMORY "):])
+        readings = reply["readings"]
+        if kind == "tuner":
+            configs.write_text(json.dumps(reply["configs"]))
         what, mib = readings[0][0], [m for _, m in readings]
         warm = min(5, len(mib) - 2)  # the first trials fill caches: measure growth after them
         xs = list(range(warm, len(mib)))
         slopes[kind] = statistics.linear_regression(xs, mib[warm:]).slope
         name = ("coarse-to-fine search" if kind == "tuner"
-                else "plain Keras loop (clear_session, build, fit)")
-        print(f"  {name:<46}: {mib[warm]:.0f} MiB after trial {warm + 1}, {mib[-1]:.0f} MiB "
+                else "plain Keras loop, same configurations")
+        print(f"  {name:<38}: {mib[warm]:.0f} MiB after trial {warm + 1}, {mib[-1]:.0f} MiB "
               f"after trial {len(mib)} ({what}); trend {slopes[kind]:+.2f} MiB per trial",
               flush=True)
     print(f"  search's growth per trial minus the plain Keras loop's: "
@@ -250,6 +260,7 @@ def main(argv=None):
     p.add_argument("--scaling-trials", type=int, default=None)
     p.add_argument("--memory-trials", type=int, default=None)
     p.add_argument("--memory-child", choices=("tuner", "keras"), help=argparse.SUPPRESS)
+    p.add_argument("--memory-configs", help=argparse.SUPPRESS)
     p.add_argument("--skip-memory", action="store_true", help="skip the memory-per-trial check")
     p.add_argument("--skip-scaling", action="store_true", help="only the search-quality table")
     p.add_argument("--skip-quality", action="store_true", help="only the workers' throughput")
@@ -259,7 +270,8 @@ def main(argv=None):
     args.scaling_trials = args.scaling_trials or (6 if args.quick else 16)
     args.memory_trials = args.memory_trials or (12 if args.quick else 30)
     if args.memory_child:
-        return memory_child(args.memory_child, args.memory_trials, args.epochs)
+        return memory_child(args.memory_child, args.memory_trials, args.epochs,
+                            args.memory_configs)
 
     from tfcourse import data
     from tfcourse.device import configure_devices
