@@ -3,7 +3,8 @@
 For each seed, runs the search of ``lessons/c2w3_hyperparameter_search`` (digits, an MLP with
 momentum; learning rate, β, units, layers, batch size, decay) with the same trial budget for:
 
-- ``coarse-to-fine``: ``tfcourse.tuning.CoarseToFine`` (3 rounds, top 3, margin 0.1);
+- ``coarse-to-fine``: ``tfcourse.tuning.CoarseToFine`` with the lesson's defaults (3 rounds,
+  top 3, margin 0.1, min_quality 0.5);
 - ``random``: ``keras_tuner.RandomSearch``;
 - ``bayesian``: ``keras_tuner.BayesianOptimization`` (its default initial random points);
 - ``hyperband``: ``keras_tuner.Hyperband`` (max_epochs = the trial's epochs, factor 3), cut when
@@ -13,16 +14,18 @@ momentum; learning rate, β, units, layers, batch size, decay) with the same tri
 All four use tfcourse's failure handling (a NaN trial fails, the search goes on). Printed per
 tuner, medians over the seeds: the best dev accuracy at the end of the budget, and the number
 of trials (full-trial equivalents for Hyperband) it needed to reach random search's final best
-on the same seed (">B" when it never did; the median then counts it as B + 1). Then trials per
+on the same seed (">B" when it never did; the median then counts it as B + 1). Each search runs
+in its own process (``--jobs`` at a time). Before that, measured in the same run: trials per
 minute of the coarse-to-fine search with 1 and with 2 local workers (Keras Tuner's chief/worker
-mode, each worker a separate process), measured first, in the same run; both include the workers'
-start-up, so the ratio is what to read, and it depends on how many cores are free.
+mode, each worker a separate process; both include the workers' start-up, so the ratio is what
+to read, and it depends on how many cores are free), and the memory after each trial of one
+search against a plain Keras loop over the same configurations.
 
 Keras Tuner's own oracles read seed 0 as "no seed" and seed nearby seeds' streams into each
 other, so they get seeds 1000·s + 1; coarse-to-fine gets s.
 
-    python benchmarks/bench_tuners.py            # 30 trials × 20 epochs × 5 seeds (long)
-    python benchmarks/bench_tuners.py --quick    # 10 trials × 2 epochs × 5 seeds
+    python benchmarks/bench_tuners.py            # 30 trials × 5 epochs × 10 seeds (~25 min, 2 cores)
+    python benchmarks/bench_tuners.py --quick    # 10 trials × 2 epochs × 10 seeds
 """
 import argparse
 import os
@@ -103,29 +106,62 @@ def to_reach(points, target, budget):
     return budget + 1
 
 
-def search_quality(args, data):
-    from lessons.c2w3_hyperparameter_search import make_hypermodel, build_space
+def search_child(kind, seed, trials, epochs):
+    """Run in a fresh process: one search; print its curve as JSON.
 
-    space = build_space(lesson_args(args.trials, args.epochs))
-    hypermodel = make_hypermodel(space, len(data.x_train), len(data.classes), 0)
+    Each search gets its own process because TensorFlow leaks a little of every model a
+    process builds (tensorflow/tensorflow#61791): in one long process the later searches ran
+    up to 2.5 times slower than the first and would have been timed unfairly.
+    """
+    import json
+
+    from lessons.c2w3_hyperparameter_search import make_hypermodel, build_space
+    from tfcourse import data
+
+    ds = data.load_digits(seed=0)
+    hypermodel = make_hypermodel(build_space(lesson_args(trials, epochs)), len(ds.x_train),
+                                 len(ds.classes), 0)
+    t0 = time.time()
+    tuner = make(kind, hypermodel, tempfile.mkdtemp(prefix=f"bench_{kind}_s{seed}_"), trials,
+                 epochs, seed)
+    tuner.search(ds.x_train, ds.y_train, validation_data=(ds.x_dev, ds.y_dev), epochs=epochs,
+                 verbose=0)
+    print("CURVE " + json.dumps({"curve": curve(tuner, epochs), "seconds": time.time() - t0}),
+          flush=True)
+
+
+def search_quality(args):
+    import json
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+
+    def run(task):
+        seed, kind = task
+        proc = subprocess.run([sys.executable, __file__, "--search-child", kind, str(seed),
+                               "--trials", str(args.trials), "--epochs", str(args.epochs)],
+                              capture_output=True, text=True, cwd=ROOT)
+        line = [x for x in proc.stdout.splitlines() if x.startswith("CURVE ")]
+        if proc.returncode or not line:
+            raise SystemExit(f"search {kind} seed {seed} failed:\n{proc.stderr[-3000:]}")
+        reply = json.loads(line[0][len("CURVE "):])
+        points = [tuple(p) for p in reply["curve"]]
+        print(f"  seed {seed} {kind:>14}: best {points[-1][1]:.4f} ({len(points)} trials, "
+              f"{reply['seconds']:.0f} s)", flush=True)
+        return task, points
+
+    tasks = [(seed, kind) for seed in seeds for kind in TUNERS]
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        curves = dict(pool.map(run, tasks))
     finals = {k: [] for k in TUNERS}
     reach = {k: [] for k in TUNERS}
-    root = Path(tempfile.mkdtemp(prefix="bench_tuners_"))
-    for seed in range(args.first_seed, args.first_seed + args.seeds):
-        curves = {}
+    for seed in seeds:
+        target = curves[seed, "random"][-1][1]
         for kind in TUNERS:
-            t0 = time.time()
-            tuner = make(kind, hypermodel, root / f"s{seed}", args.trials, args.epochs, seed)
-            tuner.search(data.x_train, data.y_train, validation_data=(data.x_dev, data.y_dev),
-                         epochs=args.epochs, verbose=0)
-            curves[kind] = curve(tuner, args.epochs)
-            print(f"  seed {seed} {kind:>14}: best {curves[kind][-1][1]:.4f} "
-                  f"({len(curves[kind])} trials, {time.time() - t0:.0f} s)", flush=True)
-        target = curves["random"][-1][1]
-        for kind in TUNERS:
-            finals[kind].append(curves[kind][-1][1])
-            reach[kind].append(to_reach(curves[kind], target, args.trials))
-        print(f"  seed {seed} trials to reach random's best: "
+            finals[kind].append(curves[seed, kind][-1][1])
+            reach[kind].append(to_reach(curves[seed, kind], target, args.trials))
+        print(f"  seed {seed} trials to reach random's best ({target:.4f}): "
               + ", ".join(f"{k} {reach[k][-1]:g}" for k in TUNERS), flush=True)
     return finals, reach
 
@@ -253,32 +289,41 @@ def report_memory(args):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="10 trials of 2 epochs per search")
-    p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--seeds", type=int, default=10)
     p.add_argument("--first-seed", type=int, default=0)
     p.add_argument("--trials", type=int, default=None)
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--scaling-trials", type=int, default=None)
     p.add_argument("--memory-trials", type=int, default=None)
+    p.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                   help="searches run at once, each in its own process (default: the number of "
+                        "CPU cores, at most 4); only wall time depends on it")
     p.add_argument("--memory-child", choices=("tuner", "keras"), help=argparse.SUPPRESS)
+    p.add_argument("--search-child", nargs=2, metavar=("TUNER", "SEED"), help=argparse.SUPPRESS)
     p.add_argument("--memory-configs", help=argparse.SUPPRESS)
     p.add_argument("--skip-memory", action="store_true", help="skip the memory-per-trial check")
     p.add_argument("--skip-scaling", action="store_true", help="only the search-quality table")
     p.add_argument("--skip-quality", action="store_true", help="only the workers' throughput")
     args = p.parse_args(argv)
     args.trials = args.trials or (10 if args.quick else 30)
-    args.epochs = args.epochs or (2 if args.quick else 20)
+    if args.epochs is None:
+        from lessons.c2w3_hyperparameter_search import LESSON
+
+        args.epochs = 2 if args.quick else LESSON.epochs
     args.scaling_trials = args.scaling_trials or (6 if args.quick else 16)
     args.memory_trials = args.memory_trials or (12 if args.quick else 30)
+    if args.search_child:
+        return search_child(args.search_child[0], int(args.search_child[1]), args.trials,
+                            args.epochs)
     if args.memory_child:
         return memory_child(args.memory_child, args.memory_trials, args.epochs,
                             args.memory_configs)
 
-    from tfcourse import data
     from tfcourse.device import configure_devices
 
     print(f"device {configure_devices()}; budget {args.trials} trials × {args.epochs} epochs, "
-          f"{args.seeds} seeds", flush=True)
-    ds = data.load_digits(seed=0)
+          f"{args.seeds} seeds (first {args.first_seed}), {args.jobs} searches at a time",
+          flush=True)
     t0 = time.time()
     # Throughput first: it is the part that a busy machine would distort, and it is short.
     if not args.skip_scaling:
@@ -286,23 +331,26 @@ def main(argv=None):
     if not args.skip_memory:
         report_memory(args)
     if not args.skip_quality:
-        report_quality(args, ds)
+        report_quality(args)
     print(f"\nbenchmark time {(time.time() - t0) / 60:.1f} min")
 
 
-def report_quality(args, ds):
-    finals, reach = search_quality(args, ds)
+def report_quality(args):
+    finals, reach = search_quality(args)
 
     print()
     print(f"Search quality, median over {args.seeds} seeds (digits, budget {args.trials} "
           f"trials of {args.epochs} epochs)")
-    header = f"{'tuner':<16}{'best dev acc':>14}{'trials to reach random best':>30}"
+    header = (f"{'tuner':<16}{'best dev acc':>14}{'worst seed':>12}"
+              f"{'trials to reach random best':>30}{'seeds that reached it':>24}")
     print(header)
     print("-" * len(header))
     for kind in TUNERS:
         med = statistics.median(reach[kind])
         shown = f">{args.trials}" if med > args.trials else f"{med:g}"
-        print(f"{kind:<16}{statistics.median(finals[kind]):>14.4f}{shown:>30}")
+        reached = sum(r <= args.trials for r in reach[kind])
+        print(f"{kind:<16}{statistics.median(finals[kind]):>14.4f}{min(finals[kind]):>12.4f}"
+              f"{shown:>30}{f'{reached}/{args.seeds}':>24}")
     med = statistics.median(reach["coarse-to-fine"])
     gap = statistics.median(finals["coarse-to-fine"]) - statistics.median(finals["bayesian"])
     print(f"coarse-to-fine reaches random search's {args.trials}-trial best after "

@@ -161,6 +161,30 @@ def test_a_discrete_axis_widens_by_at_least_one_value(tmp_path):
 # -- the oracle ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("min_quality, kept", [(0.5, [0]), (0.0, [0, 1, 2]), (0.1, [0, 1, 2]),
+                                               (1.0, [0])])
+def test_only_clearly_good_trials_shape_the_box(tmp_path, min_quality, kept):
+    """One trial learned (0.74), the rest stayed near chance (0.19, 0.18, …, 0.08): with
+    min_quality 0.5 the next box is built around the 0.74 trial alone."""
+    scores = [0.19, 0.74, 0.08, 0.18, 0.1, 0.12]
+    oracle = make_oracle(tmp_path, 0, max_trials=12, rounds=2, min_quality=min_quality)
+    for score in scores:
+        trial = oracle.create_trial("tuner0")
+        oracle.update_trial(trial.trial_id, {"score": score})
+        trial.status = "COMPLETED"
+        oracle.end_trial(trial)
+    ranked = sorted(oracle.trials.values(), key=lambda t: -t.score)
+    assert [t.trial_id for t in oracle.box_trials()] == [ranked[i].trial_id for i in kept]
+    oracle.create_trial("tuner0")  # round 1 starts: its box
+    box = oracle.boxes["1"]
+    lr = {hp.name: hp for hp in oracle.hyperparameters.space}["learning_rate"]
+    positions = [lr.value_to_prob(ranked[i].hyperparameters.values["learning_rate"])
+                 for i in kept]
+    assert box["learning_rate"] == pytest.approx(list(tuning.zoom_box(positions, 0.1)))
+    with pytest.raises(UsageError, match="min_quality must be a number in \\[0, 1\\], got 2"):
+        tuning.CoarseToFineOracle(OBJECTIVE, min_quality=2)
+
+
 def test_later_rounds_sample_inside_a_shrinking_box(tmp_path):
     areas = {1: [], 2: []}
     for seed in range(5):

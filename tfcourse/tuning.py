@@ -227,11 +227,13 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     samples uniformly over the whole space, each hyperparameter on its own scale. Before round
     r > 0 starts, the oracle waits until every trial of the earlier rounds has ended (in a
     distributed search, ``populate_space`` answers ``"IDLE"`` meanwhile), then takes the
-    ``top_k`` best completed trials so far and builds the round's box: for every numerical
+    ``top_k`` best completed trials so far, keeps those whose score is clearly good (at least
+    ``min_quality`` of the way from the worst score seen to the best; the best always counts:
+    :meth:`box_trials`), and builds the round's box around them: for every numerical
     hyperparameter, :func:`zoom_box` of their positions ``hp.value_to_prob(value)`` widened by
     ``margin`` (on a discrete axis such as an ``Int``, by at least one value:
-    :func:`value_width`); for a ``Choice`` or ``Boolean``, the values those trials used. The round samples
-    uniformly inside its box (``hp.prob_to_value``). A hyperparameter none of the best trials
+    :func:`value_width`); for a ``Choice`` or ``Boolean``, the values those trials used. The
+    round samples uniformly inside its box (``hp.prob_to_value``). A hyperparameter none of the best trials
     used (an inactive conditional one) keeps its whole range.
 
     The box is fixed for the whole round and a trial's values depend only on (seed, trial
@@ -244,6 +246,10 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         max_trials: total number of trials, at least 1.
         rounds: number of rounds (1 is plain random search).
         top_k: how many of the best trials so far define the next round's box.
+        min_quality: of those, only trials whose score is at least this fraction of the way
+            from the worst score so far to the best shape the box (0 ≤ min_quality ≤ 1; 0 keeps
+            all ``top_k``, 1 only the best). Without it, a first round where one trial learned
+            and the others stayed at chance would zoom onto the chance-level trials too.
         margin: how much the box is widened on each side, as a fraction of the full range of
             each hyperparameter on its own scale (0 ≤ margin ≤ 1).
         seed: random seed (an int ≥ 0); ``None`` draws one.
@@ -258,7 +264,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
 
     def __init__(self, objective=None, max_trials=10, rounds=3, top_k=3, margin=0.1, seed=None,
                  hyperparameters=None, allow_new_entries=True, tune_new_entries=True,
-                 max_retries_per_trial=0, max_consecutive_failed_trials=3):
+                 max_retries_per_trial=0, max_consecutive_failed_trials=3, min_quality=0.5):
         def positive_int(name, value):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise SearchSpaceError(f"{name} must be a positive integer, got {value!r}")
@@ -268,6 +274,9 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         positive_int("top_k", top_k)
         if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not 0 <= margin <= 1:
             raise SearchSpaceError(f"margin must be a number in [0, 1], got {margin!r}")
+        if (isinstance(min_quality, bool) or not isinstance(min_quality, (int, float))
+                or not 0 <= min_quality <= 1):
+            raise SearchSpaceError(f"min_quality must be a number in [0, 1], got {min_quality!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise SearchSpaceError(f"seed must be a non-negative integer or None, got {seed!r}")
         if hyperparameters is not None:
@@ -282,6 +291,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         self.rounds = rounds
         self.top_k = top_k
         self.margin = float(margin)
+        self.min_quality = float(min_quality)
         self.sizes = round_sizes(max_trials, rounds)
         # str(round) -> {hp name: [lo, hi] (positions) or {"values": [...]}}; JSON-friendly.
         self.boxes = {}
@@ -303,8 +313,25 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         sign = -1.0 if self.objective.direction == "max" else 1.0
         return sorted(done, key=lambda t: (sign * t.score, t.trial_id))
 
+    def box_trials(self):
+        """The trials that shape the next box: the ``top_k`` best, less those not clearly good.
+
+        With scores s (higher is better after the objective's direction), a trial among the
+        ``top_k`` counts if s ≥ worst + min_quality · (best − worst), the worst and best taken
+        over every completed trial so far. Example: best 0.74, worst 0.08, the next ones 0.19
+        and 0.18 (a network at chance) and min_quality 0.5: only the 0.74 trial counts.
+        """
+        ranked = self.ranked_trials()
+        if not ranked:
+            return []
+        sign = 1.0 if self.objective.direction == "max" else -1.0
+        best, worst = sign * ranked[0].score, sign * ranked[-1].score
+        bar = worst + self.min_quality * (best - worst)
+        return [t for i, t in enumerate(ranked[: self.top_k])
+                if i == 0 or sign * t.score >= bar - 1e-12]
+
     def _build_box(self) -> dict:
-        best = self.ranked_trials()[: self.top_k]
+        best = self.box_trials()
         box = {}
         for hp in self.hyperparameters.space:
             if isinstance(hp, hp_types.Fixed):
@@ -374,7 +401,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     def get_state(self):
         state = super().get_state()
         state["coarse_to_fine"] = {"boxes": self.boxes, "sizes": self.sizes,
-                                   "top_k": self.top_k, "margin": self.margin}
+                                   "top_k": self.top_k, "margin": self.margin,
+                                   "min_quality": self.min_quality}
         return state
 
     def set_state(self, state):
@@ -481,7 +509,7 @@ class CoarseToFine(SearchMixin, keras_tuner.Tuner):
         hypermodel: a function ``build(hp) -> compiled keras.Model`` or a
             ``keras_tuner.HyperModel``.
         objective: e.g. ``"val_accuracy"``.
-        max_trials, rounds, top_k, margin, seed, hyperparameters, tune_new_entries,
+        max_trials, rounds, top_k, margin, min_quality, seed, hyperparameters, tune_new_entries,
         allow_new_entries, max_retries_per_trial, max_consecutive_failed_trials: see
             :class:`CoarseToFineOracle`.
         **kwargs: ``keras_tuner.Tuner`` arguments (``directory``, ``project_name``,
@@ -497,14 +525,14 @@ class CoarseToFine(SearchMixin, keras_tuner.Tuner):
     def __init__(self, hypermodel=None, objective=None, max_trials=10, rounds=3, top_k=3,
                  margin=0.1, seed=None, hyperparameters=None, tune_new_entries=True,
                  allow_new_entries=True, max_retries_per_trial=0,
-                 max_consecutive_failed_trials=3, **kwargs):
+                 max_consecutive_failed_trials=3, min_quality=0.5, **kwargs):
         self.seed = seed
         oracle = CoarseToFineOracle(
             objective=objective, max_trials=max_trials, rounds=rounds, top_k=top_k,
             margin=margin, seed=seed, hyperparameters=hyperparameters,
             tune_new_entries=tune_new_entries, allow_new_entries=allow_new_entries,
             max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials)
+            max_consecutive_failed_trials=max_consecutive_failed_trials, min_quality=min_quality)
         super().__init__(oracle, hypermodel, **kwargs)
 
 
