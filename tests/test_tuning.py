@@ -376,6 +376,7 @@ def test_diverging_trial_is_failed_and_the_search_goes_on(tmp_path, capfd):
     (["--units-min", "512"], "units"),
     (["--max-decay", "-1"], "decay_rate"),
     (["--margin", "2"], "margin"),
+    (["--min-quality", "-0.5"], "min_quality"),
     (["--trials", "0"], "--trials"),
     (["--workers", "-1"], "--workers"),
 ])
