@@ -82,6 +82,7 @@ def test_learning_rate_decay_matches_keras_scheduler():
                   callbacks=[keras.callbacks.LearningRateScheduler(course_decay)])
     np.testing.assert_allclose(decay.rates, [0.5, 0.25, 0.5 / 3])
     np.testing.assert_allclose(h1.history["learning_rate"], [0.5, 0.25, 0.5 / 3], rtol=1e-6)
+    np.testing.assert_allclose(h1.history["loss"], h2.history["loss"], rtol=1e-6)
     for a, b in zip(ours.get_weights(), twin.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
