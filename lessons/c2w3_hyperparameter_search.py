@@ -132,21 +132,11 @@ def make_tuner(args, hypermodel, directory, trials, seed, strategy=None):
 
 
 def worker_command(ctx, trials, k):
-    """The command a local worker runs: this lesson, same flags, its own --out, no export."""
-    a = ctx.args
-    cmd = [sys.executable, "-m", f"lessons.{ctx.name}", "--out", str(ctx.out / "workers" /
-           f"tuner{k}"), "--no-export", "--seed", str(ctx.seed), "--epochs", str(ctx.epochs),
-           "--tuner", a.tuner, "--trials", str(trials), "--rounds", str(a.rounds), "--top-k",
-           str(a.top_k), "--margin", str(a.margin), "--min-quality", str(a.min_quality), "--lr-min", str(a.lr_min), "--lr-max",
-           str(a.lr_max), "--beta-min", str(a.beta_min), "--beta-max", str(a.beta_max),
-           "--units-min", str(a.units_min), "--units-max", str(a.units_max), "--max-layers",
-           str(a.max_layers), "--batch-min", str(a.batch_min), "--batch-max", str(a.batch_max),
-           "--max-decay", str(a.max_decay), "--distribute", a.distribute]
-    if ctx.fast:
-        cmd.append("--fast")
-    if a.mixed_precision:
-        cmd.append("--mixed-precision")
-    return cmd
+    """The command a local worker runs: this lesson with the same flags, its own --out, no
+    export, and no --workers (a worker is not a chief)."""
+    return [sys.executable, "-m", f"lessons.{ctx.name}",
+            *LESSON.argv(ctx.args, out=ctx.out / "workers" / f"tuner{k}", no_export=True,
+                         workers=None, trial_timeout=None, epochs=ctx.epochs, trials=trials)]
 
 
 def plot_search(rows, boxes, space_hps, path, title):

@@ -141,3 +141,18 @@ def test_export_serves_in_inference_mode(tmp_path):
     loaded = tf.saved_model.load(str(tmp_path / "aug"))  # keep a reference: it owns the variables
     served = loaded.serve(tf.constant(x)).numpy()
     np.testing.assert_allclose(served, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_argv_reproduces_the_parsed_flags():
+    """Lesson.argv gives back flags that parse to the same settings (the search's workers are
+    started with it), with the requested changes."""
+    from lessons.c2w3_hyperparameter_search import LESSON as search
+
+    flags = ["--fast", "--seed", "0", "--workers", "2", "--min-quality", "0.3", "--max-decay", "0",
+             "--mixed-precision", "--tuner", "random", "--out", "somewhere"]
+    args = search.parser().parse_args(flags)
+    assert search.parser().parse_args(search.argv(args)) == args
+    changed = search.parser().parse_args(search.argv(args, workers=None, out="w", no_export=True))
+    assert changed.workers == 0 and str(changed.out) == "w" and changed.no_export
+    assert {k: v for k, v in vars(changed).items() if k not in ("workers", "out", "no_export")} \
+        == {k: v for k, v in vars(args).items() if k not in ("workers", "out", "no_export")}

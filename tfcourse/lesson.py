@@ -153,6 +153,29 @@ class Lesson:
             self.add_arguments(p)
         return p
 
+    def argv(self, args: argparse.Namespace, **changes) -> list:
+        """The command-line flags that reproduce ``args``, with ``changes`` applied.
+
+        ``changes`` maps a flag's destination (``out``, ``no_export``) to a new value; ``None``
+        or ``False`` leaves the flag out. A lesson uses it to start copies of itself (the
+        hyperparameter search's workers) with exactly its own settings.
+        """
+        values = {**vars(args), **changes}
+        out = []
+        for action in self.parser()._actions:
+            if not action.option_strings or action.dest == "help":
+                continue
+            value = values.get(action.dest)
+            if value is None or value is False:
+                continue
+            flag = action.option_strings[-1] if action.option_strings[-1].startswith("--") \
+                else action.option_strings[0]
+            if value is True and action.nargs == 0:
+                out.append(flag)
+            else:
+                out += [flag, str(value)]
+        return out
+
     def cli(self, argv=None) -> None:
         """Parse ``argv``, run the lesson, exit with its status (2 for bad input)."""
         sys.exit(self.main(argv))
