@@ -262,11 +262,11 @@ def test_load_mnist_goes_through_keras_load_data(tmp_path, monkeypatch):
     arrays = tiny_npz(tmp_path / "mnist.npz")
     calls = []
 
-    def fake_get_file(fname=None, origin=None, **kwargs):
+    def local_copy(fname=None, origin=None, **kwargs):  # stands in for the download
         calls.append((fname, origin))
         return str(tmp_path / "mnist.npz")
 
-    monkeypatch.setattr(_keras_dataset_module("mnist"), "get_file", fake_get_file)
+    monkeypatch.setattr(_keras_dataset_module("mnist"), "get_file", local_copy)
     ds = data.load_mnist()
     assert calls and calls[0][0] == "mnist.npz" and calls[0][1].endswith("mnist.npz")
     np.testing.assert_allclose(ds.x_test[..., 0], arrays["x_test"] / 255.0, rtol=1e-6)
