@@ -211,7 +211,8 @@ def memory_now():
     import tensorflow as tf
 
     if tf.config.list_logical_devices("GPU"):
-        return "GPU memory in use", tf.config.experimental.get_memory_info("GPU:0")["current"] / 2 ** 20
+        in_use = tf.config.experimental.get_memory_info("GPU:0")["current"]
+        return "GPU memory in use", in_use / 2 ** 20
     with open("/proc/self/statm") as f:  # Linux; pages
         return "resident memory", int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
 

@@ -233,8 +233,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     hyperparameter, :func:`zoom_box` of their positions ``hp.value_to_prob(value)`` widened by
     ``margin`` (on a discrete axis such as an ``Int``, by at least one value:
     :func:`value_width`); for a ``Choice`` or ``Boolean``, the values those trials used. The
-    round samples uniformly inside its box (``hp.prob_to_value``). A hyperparameter none of the best trials
-    used (an inactive conditional one) keeps its whole range.
+    round samples uniformly inside its box (``hp.prob_to_value``). A hyperparameter none of the
+    best trials used (an inactive conditional one) keeps its whole range.
 
     The box is fixed for the whole round and a trial's values depend only on (seed, trial
     number, box), so a seeded search makes the same choices serially or across workers, and a
@@ -716,9 +716,10 @@ class LocalCluster:
 
     Inside the block the chief's environment variables are set, so a tuner made there is the
     chief; ``cluster.watch(tuner)`` lets it notice workers that die (their trials go to the
-    other workers; with none left the search stops with an error instead of waiting). Each worker runs ``command(k)`` (a list for
-    ``subprocess.Popen``) with ``KERASTUNER_TUNER_ID=tuner<k>`` and, where there are GPUs, only
-    GPU ``k mod n_gpus`` visible: one trial at a time per GPU. Worker output goes to
+    other workers; with none left the search stops with an error instead of waiting). Each
+    worker runs ``command(k)`` (a list for ``subprocess.Popen``) with
+    ``KERASTUNER_TUNER_ID=tuner<k>`` and, where there are GPUs, only GPU ``k mod n_gpus``
+    visible: one trial at a time per GPU. Worker output goes to
     ``<log_dir>/tuner<k>.log``. On exit the environment is restored and the workers are waited
     for (and stopped after ``timeout`` seconds).
 
