@@ -9,7 +9,12 @@ momentum; learning rate, β, units, layers, batch size, decay) with the same tri
 - ``bayesian``: ``keras_tuner.BayesianOptimization`` (its default initial random points);
 - ``hyperband``: ``keras_tuner.Hyperband`` (max_epochs = the trial's epochs, factor 3), cut when
   the epochs it has trained reach budget × epochs: its budget is counted in full-trial
-  equivalents (epochs trained / epochs per trial), since its trials are mostly short.
+  equivalents (epochs trained / epochs per trial), since its trials are mostly short;
+- ``c2f-hindsight``, a reference, not a tuner: coarse-to-fine with the same seed (so the same
+  round 0), whose rounds 1 and 2 sample a box given in hindsight (``HINDSIGHT_BOX``: the
+  region of the best configurations in earlier runs) instead of the box built from round 0.
+  It shows how much of coarse-to-fine's result is lost to the box it builds, and how much the
+  zooming could give at best on this search.
 
 All four use tfcourse's failure handling (a NaN trial fails, the search goes on). Printed per
 tuner, medians over the seeds: the best dev accuracy at the end of the budget, and the number
@@ -39,7 +44,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-TUNERS = ("coarse-to-fine", "random", "bayesian", "hyperband")
+TUNERS = ("coarse-to-fine", "random", "bayesian", "hyperband", "c2f-hindsight")
+# The box that rounds 1 and 2 of "c2f-hindsight" are given instead of the one built from round 0:
+# the region where the best configurations were found, read off the ~570 configurations that
+# earlier runs of this benchmark trained (see README). Batch sizes are powers of 2 in [16, 256].
+HINDSIGHT_BOX = {"learning_rate": (0.1, 1.0), "one_minus_beta": (0.01, 0.1),
+                 "batch_size": (16, 32)}
 
 
 def lesson_args(trials, epochs, tuner="coarse-to-fine"):
@@ -59,6 +69,10 @@ def make(kind, hypermodel, directory, trials, epochs, seed):
     kt_seed = 1000 * seed + 1
     if kind == "coarse-to-fine":
         return tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **common)
+    if kind == "c2f-hindsight":
+        tuner = tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **common)
+        tuner.oracle._build_box = lambda: hindsight_box(tuner.oracle.hyperparameters)
+        return tuner
     if kind == "random":
         return tuning.RandomSearch(hypermodel, max_trials=trials, seed=kt_seed, **common)
     if kind == "bayesian":
@@ -79,6 +93,21 @@ def make(kind, hypermodel, directory, trials, epochs, seed):
                                        directory=str(directory), project_name=kind)
 
     return BudgetHyperband()
+
+
+def hindsight_box(hyperparameters):
+    """HINDSIGHT_BOX as a coarse-to-fine box (positions on each axis's own scale)."""
+    box = {}
+    for hp in hyperparameters.space:
+        if hp.name in HINDSIGHT_BOX:
+            lo, hi = HINDSIGHT_BOX[hp.name]
+            if hp.step is not None:  # a discrete axis: from the first value's bin to the last's
+                half = 0.5 / hp._get_n_values()
+                lo, hi = hp.value_to_prob(lo) - half, hp.value_to_prob(hi) + half
+            else:
+                lo, hi = hp.value_to_prob(lo), hp.value_to_prob(hi)
+            box[hp.name] = [max(lo, 0.0), min(hi, 1.0)]
+    return box
 
 
 def _epochs_used(trials):

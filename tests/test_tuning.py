@@ -210,6 +210,23 @@ def test_later_rounds_sample_inside_a_shrinking_box(tmp_path):
     assert statistics.median(areas[2]) < statistics.median(areas[1])
 
 
+def test_each_round_is_a_latin_hypercube_of_its_box(tmp_path):
+    # Each round's n trials fall one into each of the n equal strata of every axis of the
+    # round's box (the whole space in round 0). Independent uniform draws would put 10 trials
+    # one per stratum with probability 10!/10^10 ≈ 4e-4 per axis.
+    oracle = drive(make_oracle(tmp_path, 3, max_trials=30))
+    space_by_name = {hp.name: hp for hp in oracle.hyperparameters.space}
+    for r, n in enumerate(oracle.sizes):
+        start = sum(oracle.sizes[:r])
+        box = oracle.boxes.get(str(r), {})
+        for name in ("learning_rate", "one_minus_beta"):
+            lo, hi = box.get(name, (0.0, 1.0))
+            cells = sorted(int((space_by_name[name].value_to_prob(
+                oracle.trials[f"{i:02d}"].hyperparameters.values[name]) - lo) / (hi - lo) * n)
+                for i in range(start, start + n))
+            assert cells == list(range(n)), (r, name, cells)
+
+
 def test_beats_random_search_at_equal_budget(tmp_path):
     seeds = range(1, 8)
     c2f = [best_score(drive(make_oracle(tmp_path, s))) for s in seeds]
