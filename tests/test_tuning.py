@@ -381,6 +381,46 @@ def test_diverging_trial_is_failed_and_the_search_goes_on(tmp_path, capfd):
     assert f"Trial {diverged[0].trial_id} failed: diverged: the loss became" in out.out
 
 
+def test_hyperband_continues_a_promoted_trial_with_its_optimizer_state(tmp_path):
+    # Keras Tuner loads the checkpoint into an unbuilt optimizer, and Keras 3 then skips the
+    # optimizer's variables with a warning: momentum and the schedule's step restart at 0.
+    import warnings
+
+    import keras
+
+    from tfcourse.optimizers import Momentum
+
+    def build(hp):
+        lr = tuning.learning_rate(hp, min_value=1e-2, max_value=1e-1)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(1)])
+        model.compile(Momentum(lr, beta=0.9), "mse")
+        return model
+
+    restored = []
+
+    class Spy(tuning.Hyperband):
+        def _build_hypermodel(self, hp):
+            model = super()._build_hypermodel(hp)
+            if "tuner/trial_id" in hp.values:
+                restored.append((int(model.optimizer.iterations.numpy()),
+                                 max((float(np.abs(v.numpy()).max())
+                                      for v in model.optimizer.variables[2:]), default=0.0)))
+            return model
+
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    tuner = Spy(build, objective="val_loss", max_epochs=3, factor=3, seed=1,
+                directory=str(tmp_path), project_name="hb")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tuner.search(x, x.sum(1, keepdims=True), validation_data=(x, x.sum(1, keepdims=True)),
+                     batch_size=16, verbose=0)
+    assert restored, "the bracket promoted no trial"
+    for iterations, largest_velocity in restored:
+        assert iterations >= 4 and largest_velocity > 0  # 4 steps per epoch, ≥ 1 epoch done
+    assert not [w for w in caught if "Skipping variable loading" in str(w.message)]
+
+
 # -- the lesson's command line --------------------------------------------------------------------
 
 

@@ -577,7 +577,32 @@ class BayesianOptimization(SearchMixin, keras_tuner.BayesianOptimization):
 
 
 class Hyperband(SearchMixin, keras_tuner.Hyperband):
-    """``keras_tuner.Hyperband`` with the same failure handling as :class:`CoarseToFine`."""
+    """``keras_tuner.Hyperband`` with the same failure handling as :class:`CoarseToFine`.
+
+    One fix: a trial that continues an earlier one (a model promoted to the next bracket round)
+    also gets its optimizer's state back. Keras Tuner loads the saved checkpoint into a freshly
+    compiled model whose optimizer is not built yet, so Keras 3 skips the optimizer's variables
+    ("Skipping variable loading for optimizer ...", for every optimizer, Keras's own included):
+    momentum's velocities restart at 0 and ``iterations`` at 0, which restarts a learning-rate
+    schedule (the lesson's decay) from its first step. Here the optimizer is built before the
+    checkpoint is loaded, so training continues where it stopped.
+    """
+
+    def _build_hypermodel(self, hp):
+        from keras_tuner.src import backend as kt_backend
+        from keras_tuner.src import utils as kt_utils
+
+        model = super(keras_tuner.Hyperband, self)._build_hypermodel(hp)
+        if "tuner/trial_id" in hp.values:
+            trial_id = hp.values["tuner/trial_id"]
+            if kt_backend.config.multi_backend():
+                model.build_from_config(
+                    kt_utils.load_json(self._get_build_config_fname(trial_id)))
+            optimizer = getattr(model, "optimizer", None)
+            if optimizer is not None and not optimizer.built and model.built:
+                optimizer.build(model.trainable_variables)
+            model.load_weights(self._get_checkpoint_fname(trial_id))
+        return model
 
 
 # --------------------------------------------------------------------------------------------
