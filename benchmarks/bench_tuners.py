@@ -46,7 +46,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 TUNERS = ("coarse-to-fine", "random", "bayesian", "hyperband", "c2f-hindsight")
 # The box that rounds 1 and 2 of "c2f-hindsight" are given instead of the one built from round 0:
-# the region where the best configurations were found, read off the ~570 configurations that
+# the region where the best configurations were found, read off the configurations that
 # earlier runs of this benchmark trained (see README). Batch sizes are powers of 2 in [16, 256].
 HINDSIGHT_BOX = {"learning_rate": (0.1, 1.0), "one_minus_beta": (0.01, 0.1),
                  "batch_size": (16, 32)}

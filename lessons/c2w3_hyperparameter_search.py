@@ -21,7 +21,7 @@ The course's advice on tuning, in the order it gives it:
   network of the first round learned and the others stayed at chance, the zoom follows the one.
   Each round's trials are a Latin hypercube of its box: every trial is uniform over the box,
   but on each axis the round's n trials take its n equal strata once each, so 10 random trials
-  cannot all miss the top 0.4 decade of α by chance (independent draws miss it 35 % of the time).
+  cannot all miss the top 0.4 decade of α by chance (independent draws miss it with probability 0.9¹⁰ ≈ 35 %).
 - Pandas or caviar: babysit one model, or train many in parallel. ``--workers N`` runs Keras
   Tuner's chief/worker mode on this machine (one worker per GPU when there are GPUs); the same
   environment variables spread it over machines (see below).
