@@ -421,6 +421,69 @@ def test_hyperband_continues_a_promoted_trial_with_its_optimizer_state(tmp_path)
     assert not [w for w in caught if "Skipping variable loading" in str(w.message)]
 
 
+@pytest.mark.parametrize("make", [
+    lambda build, d: tuning.CoarseToFine(build, objective="val_loss", max_trials=2, seed=0,
+                                         directory=d, project_name="c2f"),
+    lambda build, d: tuning.RandomSearch(build, objective="val_loss", max_trials=2, seed=1,
+                                         directory=d, project_name="random"),
+    lambda build, d: tuning.Hyperband(build, objective="val_loss", max_epochs=3, factor=3,
+                                      seed=1, directory=d, project_name="hb"),
+], ids=["coarse-to-fine", "random", "hyperband"])
+# get_best_models() loads a checkpoint into a model whose optimizer is unbuilt (Keras Tuner's
+# way; harmless for a model used for inference): Keras warns that it skips the optimizer.
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
+def test_a_global_mixed_precision_policy_survives_the_search(make, tmp_path):
+    # Keras Tuner calls clear_session() before each build, and in Keras 3 that resets the
+    # global dtype policy: without tfcourse's fix every trial trains in float32.
+    import keras
+
+    built = []
+
+    def build(hp):
+        lr = tuning.learning_rate(hp, min_value=1e-2, max_value=1e-1)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(1, dtype="float32")])
+        model.compile(keras.optimizers.SGD(lr), "mse")
+        built.append(model.layers[0].dtype_policy.name)
+        return model
+
+    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    y = x.sum(1, keepdims=True)
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        tuner = make(build, str(tmp_path))
+        tuner.search(x, y, validation_data=(x, y), batch_size=16, epochs=1, verbose=0)
+        assert keras.mixed_precision.global_policy().name == "mixed_float16"
+        best = tuner.get_best_models(1)[0]
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert len(built) >= 3 and set(built) == {"mixed_float16"}, built
+    assert best.layers[0].compute_dtype == "float16" and best.layers[0].variable_dtype == "float32"
+
+
+def test_lesson_mixed_precision_trains_and_exports_float16_layers(tmp_path):
+    import json
+    import zipfile
+
+    import keras
+
+    from lessons.c2w3_hyperparameter_search import LESSON
+
+    out, exports = tmp_path / "out", tmp_path / "saved_models"
+    rc = LESSON.main(["--fast", "--trials", "2", "--mixed-precision", "--out", str(out),
+                      "--export-dir", str(exports)])
+    assert rc == 0
+    assert keras.mixed_precision.global_policy().name == "float32"  # restored afterwards
+    with zipfile.ZipFile(exports / "c2w3_hyperparameter_search.keras") as z:
+        config = json.loads(z.read("config.json"))
+    policies = [layer["config"]["dtype"]["config"]["name"]
+                for layer in config["config"]["layers"] if layer["class_name"] == "Dense"]
+    assert policies[:-1] and set(policies[:-1]) == {"mixed_float16"}, policies
+    assert policies[-1] == "float32"  # the softmax stays in float32
+    assert config["compile_config"]["optimizer"]["class_name"] == "LossScaleOptimizer"
+    assert json.loads((out / "results.json").read_text())["test_accuracy"] > 0.1
+
+
 # -- the lesson's command line --------------------------------------------------------------------
 
 

@@ -471,7 +471,32 @@ class SearchMixin:
       20 s. A trial held by a worker that died (``tuner.workers_dead``, set by
       :meth:`LocalCluster.watch`) or that has not reported for ``tuner.trial_timeout`` seconds
       is given to another worker instead of stalling the search.
+    - A global dtype policy survives the search. Keras Tuner calls ``clear_session()`` before it
+      builds each model, and in Keras 3 that also resets the global dtype policy (it lives in
+      Keras's global state): ``keras.mixed_precision.set_global_policy("mixed_float16")``
+      followed by ``tuner.search(...)`` would silently build every trial, and every model
+      built after the search, in float32. The policy in effect when a build starts is kept.
     """
+
+    def _try_build(self, hp):
+        import keras
+
+        self._dtype_policy = keras.config.dtype_policy()
+        try:
+            return super()._try_build(hp)  # clear_session(), then _build_hypermodel(hp)
+        finally:
+            keras.config.set_dtype_policy(self._dtype_policy)
+
+    def _restore_dtype_policy(self):
+        import keras
+
+        policy = getattr(self, "_dtype_policy", None)
+        if policy is not None:
+            keras.config.set_dtype_policy(policy)
+
+    def _build_hypermodel(self, hp):
+        self._restore_dtype_policy()
+        return super()._build_hypermodel(hp)
 
     def run_trial(self, trial, *args, **kwargs):
         import keras
@@ -592,6 +617,7 @@ class Hyperband(SearchMixin, keras_tuner.Hyperband):
         from keras_tuner.src import backend as kt_backend
         from keras_tuner.src import utils as kt_utils
 
+        self._restore_dtype_policy()
         model = super(keras_tuner.Hyperband, self)._build_hypermodel(hp)
         if "tuner/trial_id" in hp.values:
             trial_id = hp.values["tuner/trial_id"]
