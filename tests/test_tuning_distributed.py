@@ -180,3 +180,20 @@ def test_a_trial_taken_from_two_workers_is_failed(tmp_path):
     assert oracle.end_order == [first.trial_id] and not oracle._retry_queue
     nxt = oracle.create_trial("tuner2")
     assert nxt.trial_id != first.trial_id and nxt.status == "RUNNING"
+
+
+@pytest.mark.parametrize("gpus, expected", [(2, ["0", "1", "0"]), (0, ["inherited"] * 3)])
+def test_each_local_worker_sees_its_own_gpu(gpus, expected, tmp_path, monkeypatch):
+    """Worker k sees only GPU k mod n_gpus; with no GPU, CUDA_VISIBLE_DEVICES is left alone.
+    The chief's environment is restored afterwards."""
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "inherited")
+    show = ("import os; print(os.environ['KERASTUNER_TUNER_ID'], os.environ['CUDA_VISIBLE_DEVICES'],"
+            " os.environ['KERASTUNER_ORACLE_IP'])")
+    with tuning.LocalCluster(3, lambda k: [sys.executable, "-c", show], tmp_path / "logs",
+                             gpus=gpus, timeout=60) as cluster:
+        assert os.environ["KERASTUNER_TUNER_ID"] == "chief"
+    assert cluster.returncodes == [0, 0, 0]
+    seen = [(tmp_path / "logs" / f"tuner{k}.log").read_text().split() for k in range(3)]
+    assert seen == [[f"tuner{k}", gpu, "127.0.0.1"] for k, gpu in enumerate(expected)]
+    assert "KERASTUNER_TUNER_ID" not in os.environ
+    assert os.environ["CUDA_VISIBLE_DEVICES"] == "inherited"
