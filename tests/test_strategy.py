@@ -156,10 +156,14 @@ def test_masked_loss_against_keras_and_numpy(tmp_path):
 def test_masked_loss_saves_with_the_model(tmp_path):
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="sigmoid")])
     model.compile("adam", loss=MaskedBinaryCrossentropy(missing=-2))
+    x = np.random.default_rng(0).normal(size=(8, 4)).astype("float32")
+    y = np.array([[1, 0, -2], [0, -2, 1]] * 4, dtype="float32")
+    model.fit(x, y, epochs=1, verbose=0)  # a trained optimizer: saved and reloaded, no warning
     path = tmp_path / "m.keras"
     model.save(path)
     loaded = keras.saving.load_model(path)
     assert isinstance(loaded.loss, MaskedBinaryCrossentropy) and loaded.loss.missing == -2
+    assert loaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0))
 
 
 def test_masked_accuracy():
