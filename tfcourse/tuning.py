@@ -485,7 +485,7 @@ class SearchMixin:
         try:
             return super()._try_build(hp)  # clear_session(), then _build_hypermodel(hp)
         finally:
-            keras.config.set_dtype_policy(self._dtype_policy)
+            self._restore_dtype_policy()
 
     def _restore_dtype_policy(self):
         import keras
