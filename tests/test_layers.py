@@ -13,6 +13,11 @@ from keras import ops
 from tfcourse.gradcheck import GradientCheckError, gradient_check
 from tfcourse.layers import BatchNorm, InvertedDropout
 
+# The layers are backend-neutral (keras.ops); gradient_check (tf.GradientTape) and SavedModel
+# export are TensorFlow's. The rest of this file also runs under KERAS_BACKEND=jax (README).
+tensorflow_only = pytest.mark.skipif(keras.backend.backend() != "tensorflow",
+                                     reason="gradient_check and SavedModel export need TensorFlow")
+
 
 def _data(m=96, n=5, seed=0):
     rng = np.random.RandomState(seed)
@@ -48,14 +53,19 @@ def test_dropout_is_identity_at_inference_and_with_rate_zero():
 
 def _masks_seen_by_fit(seed, steps=4, n=200, rate=0.5):
     """Train x=1 → dropout → Dense(1, kernel 1) with loss ŷ, batch 1, lr 1: each step moves
-    exactly the kept units' weights by 1/keep_prob, so the kernel's changes are the masks."""
+    exactly the kept units' weights by 1/keep_prob, so the kernel's changes are the masks.
+    One step per epoch, the kernel read at each epoch's end: every backend has synced its
+    variables by then (JAX's fit keeps them in its own state within an epoch)."""
     model = keras.Sequential([keras.Input((n,)), InvertedDropout(rate, seed=seed),
                               keras.layers.Dense(1, use_bias=False, kernel_initializer="ones")])
     model.compile(keras.optimizers.SGD(1.0), loss=lambda y_true, y_pred: ops.mean(y_pred, axis=-1))
-    kernels = [model.layers[-1].kernel.numpy().ravel().copy()]
-    record = keras.callbacks.LambdaCallback(
-        on_train_batch_end=lambda b, logs: kernels.append(model.layers[-1].kernel.numpy().ravel().copy()))
-    model.fit(np.ones((steps, n), "float32"), np.zeros((steps, 1)), batch_size=1, epochs=1,
+
+    def kernel():
+        return np.asarray(model.layers[-1].kernel).ravel().copy()
+
+    kernels = [kernel()]
+    record = keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: kernels.append(kernel()))
+    model.fit(np.ones((1, n), "float32"), np.zeros((1, 1)), batch_size=1, epochs=steps,
               shuffle=False, verbose=0, callbacks=[record])
     return -np.diff(np.array(kernels), axis=0) * (1 - rate)  # one 0/1 mask per step
 
@@ -100,11 +110,11 @@ def test_batch_norm_matches_keras_inside_fit(kwargs):
         model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
         model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
     bn_ours, bn_theirs = ours.layers[1], theirs.layers[1]
-    np.testing.assert_allclose(bn_ours.moving_mean.numpy(), bn_theirs.moving_mean.numpy(),
+    np.testing.assert_allclose(np.asarray(bn_ours.moving_mean), np.asarray(bn_theirs.moving_mean),
                                rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(bn_ours.moving_variance.numpy(),
-                               bn_theirs.moving_variance.numpy(), rtol=1e-5, atol=1e-5)
-    assert not np.allclose(bn_ours.moving_mean.numpy(), 0)  # the statistics did move
+    np.testing.assert_allclose(np.asarray(bn_ours.moving_variance),
+                               np.asarray(bn_theirs.moving_variance), rtol=1e-5, atol=1e-5)
+    assert not np.allclose(np.asarray(bn_ours.moving_mean), 0)  # the statistics did move
     for a, b in zip(ours.get_weights(), theirs.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
     # inference uses the moving statistics; training mode the batch's
@@ -120,8 +130,8 @@ def test_batch_norm_other_axis_and_float16_like_keras():
         ours, theirs = BatchNorm(axis=axis), keras.layers.BatchNormalization(axis=axis)
         np.testing.assert_allclose(np.asarray(ours(x, training=True)),
                                    np.asarray(theirs(x, training=True)), rtol=1e-5, atol=1e-5)
-        np.testing.assert_allclose(ours.moving_variance.numpy(), theirs.moving_variance.numpy(),
-                                   rtol=1e-6)
+        np.testing.assert_allclose(np.asarray(ours.moving_variance),
+                                   np.asarray(theirs.moving_variance), rtol=1e-6)
     # mixed precision: statistics in float32, float16 output, float32 weights (like Keras)
     x16 = (np.random.RandomState(2).randn(64, 4) * 100 + 300).astype("float16")
     ours = BatchNorm(dtype="mixed_float16")
@@ -130,7 +140,8 @@ def test_batch_norm_other_axis_and_float16_like_keras():
     assert ops.dtype(out) == "float16" and ours.moving_mean.dtype == "float32"
     np.testing.assert_allclose(np.asarray(out, "float32"),
                                np.asarray(theirs(x16, training=True), "float32"), atol=2e-3)
-    np.testing.assert_allclose(ours.moving_mean.numpy(), theirs.moving_mean.numpy(), rtol=1e-3)
+    np.testing.assert_allclose(np.asarray(ours.moving_mean), np.asarray(theirs.moving_mean),
+                               rtol=1e-3)
 
 
 def test_batch_norm_frozen_when_not_trainable_like_keras():
@@ -141,14 +152,15 @@ def test_batch_norm_frozen_when_not_trainable_like_keras():
     bn = model.layers[1]
     bn.trainable = False
     model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")  # recompile after freezing
-    before = [w.numpy().copy() for w in bn.weights]
+    before = [np.asarray(w).copy() for w in bn.weights]
     model.fit(x, y, batch_size=32, epochs=1, verbose=0)
     for a, w in zip(before, bn.weights):
-        np.testing.assert_array_equal(a, w.numpy())  # no γ/β step, no moving-average update
+        np.testing.assert_array_equal(a, np.asarray(w))  # no γ/β step, no moving-average update
     h = model.layers[0](x)
     np.testing.assert_allclose(np.asarray(bn(h, training=True)), np.asarray(bn(h, training=False)))
 
 
+@tensorflow_only
 def test_batch_norm_passes_gradient_check():
     x, y = _data(m=12)
     x = x.astype("float64")
@@ -164,6 +176,7 @@ def test_batch_norm_passes_gradient_check():
         assert result.passed, (training, result)
 
 
+@tensorflow_only
 def test_dropout_gradient_check_refused_in_training_accepted_at_inference():
     x, y = _data(m=10)
     model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(4, "relu"),
@@ -213,6 +226,7 @@ FRESH = textwrap.dedent(r"""
 """)
 
 
+@tensorflow_only
 def test_keras_save_load_and_export_in_a_fresh_process(tmp_path):
     from tfcourse import initializers, regularizers
 

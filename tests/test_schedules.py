@@ -107,7 +107,7 @@ def test_step_schedule_and_epoch_callback_drive_fit():
         if kind == "step":  # the optimizer evaluates the schedule at its next step (12)
             rates[kind] = float(o._learning_rate(o.iterations - 1))
         else:
-            rates[kind] = float(o.learning_rate.numpy())
+            rates[kind] = float(np.asarray(o.learning_rate))
     assert rates["step"] == pytest.approx(0.5 / 4, rel=1e-6)
     assert rates["callback"] == pytest.approx(0.5 / 4, rel=1e-6)
 
