@@ -21,7 +21,7 @@ the fastest 10 % of steps, and a ratio of process CPU time per step. GradientDes
 1.00 is the noise of the run. Target: every ratio ≤ 1.10 on CPU.
 
 Usage:
-    python benchmarks/bench_components.py            # the full measurement (a few minutes)
+    python benchmarks/bench_components.py            # the full measurement (under a minute on 2 cores)
     python benchmarks/bench_components.py --quick    # a smoke run (seconds; noisy numbers)
 """
 import argparse
