@@ -31,6 +31,11 @@ other, so they get seeds 1000·s + 1; coarse-to-fine gets s.
 
     python benchmarks/bench_tuners.py            # 30 trials × 5 epochs × 10 seeds (~25 min, 2 cores)
     python benchmarks/bench_tuners.py --quick    # 10 trials × 2 epochs × 10 seeds
+
+Other coarse-to-fine settings, against random search only (about 10 min on 2 cores)::
+
+    python benchmarks/bench_tuners.py --skip-scaling --skip-memory \
+        --tuners coarse-to-fine,random --c2f min_quality=0.25
 """
 import argparse
 import os
@@ -48,6 +53,8 @@ TUNERS = ("coarse-to-fine", "random", "bayesian", "hyperband", "c2f-hindsight")
 # The box that rounds 1 and 2 of "c2f-hindsight" are given instead of the one built from round 0:
 # the region where the best configurations were found, read off the configurations that
 # earlier runs of this benchmark trained (see README). Batch sizes are powers of 2 in [16, 256].
+# Settings --c2f may give the coarse-to-fine rows, with their types (the lesson's flags).
+C2F_SETTINGS = {"rounds": int, "top_k": int, "margin": float, "min_quality": float}
 HINDSIGHT_BOX = {"learning_rate": (0.1, 1.0), "one_minus_beta": (0.01, 0.1),
                  "batch_size": (16, 32)}
 
@@ -59,7 +66,29 @@ def lesson_args(trials, epochs, tuner="coarse-to-fine"):
                                        "--tuner", tuner])
 
 
-def make(kind, hypermodel, directory, trials, epochs, seed):
+def c2f_setting(text):
+    """argparse type of --c2f: NAME=VALUE, NAME one of C2F_SETTINGS; returns (NAME, value)."""
+    name, sep, value = text.partition("=")
+    if not sep or name not in C2F_SETTINGS:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME one of "
+                                         f"{', '.join(C2F_SETTINGS)}, got {text!r}")
+    try:
+        return name, C2F_SETTINGS[name](value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name} must be a{'n int' if C2F_SETTINGS[name] is int else ' number'}, "
+                                         f"got {value!r}") from None
+
+
+def tuner_list(text):
+    """argparse type of --tuners: a comma-separated subset of TUNERS; random is always run."""
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in TUNERS]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(f"expected names from {', '.join(TUNERS)}, got {text!r}")
+    return tuple(k for k in TUNERS if k in kinds or k == "random")
+
+
+def make(kind, hypermodel, directory, trials, epochs, seed, c2f=None):
     import keras_tuner
 
     from tfcourse import tuning
@@ -68,9 +97,11 @@ def make(kind, hypermodel, directory, trials, epochs, seed):
                   max_consecutive_failed_trials=10 ** 6)
     kt_seed = 1000 * seed + 1
     if kind == "coarse-to-fine":
-        return tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **common)
+        return tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **(c2f or {}),
+                                   **common)
     if kind == "c2f-hindsight":
-        tuner = tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **common)
+        tuner = tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **(c2f or {}),
+                                    **common)
         tuner.oracle._build_box = lambda: hindsight_box(tuner.oracle.hyperparameters)
         return tuner
     if kind == "random":
@@ -135,7 +166,7 @@ def to_reach(points, target, budget):
     return budget + 1
 
 
-def search_child(kind, seed, trials, epochs):
+def search_child(kind, seed, trials, epochs, c2f=None):
     """Run in a fresh process: one search; print its curve as JSON.
 
     Each search gets its own process because TensorFlow leaks a little of every model a
@@ -152,7 +183,7 @@ def search_child(kind, seed, trials, epochs):
                                  len(ds.classes), 0)
     t0 = time.time()
     tuner = make(kind, hypermodel, tempfile.mkdtemp(prefix=f"bench_{kind}_s{seed}_"), trials,
-                 epochs, seed)
+                 epochs, seed, c2f)
     tuner.search(ds.x_train, ds.y_train, validation_data=(ds.x_dev, ds.y_dev), epochs=epochs,
                  verbose=0)
     print("CURVE " + json.dumps({"curve": curve(tuner, epochs), "seconds": time.time() - t0}),
@@ -169,7 +200,8 @@ def search_quality(args):
     def run(task):
         seed, kind = task
         proc = subprocess.run([sys.executable, __file__, "--search-child", kind, str(seed),
-                               "--trials", str(args.trials), "--epochs", str(args.epochs)],
+                               "--trials", str(args.trials), "--epochs", str(args.epochs),
+                               *(f"--c2f={n}={v!r}" for n, v in args.c2f)],
                               capture_output=True, text=True, cwd=ROOT)
         line = [x for x in proc.stdout.splitlines() if x.startswith("CURVE ")]
         if proc.returncode or not line:
@@ -180,18 +212,18 @@ def search_quality(args):
               f"{reply['seconds']:.0f} s)", flush=True)
         return task, points
 
-    tasks = [(seed, kind) for seed in seeds for kind in TUNERS]
+    tasks = [(seed, kind) for seed in seeds for kind in args.tuners]
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         curves = dict(pool.map(run, tasks))
-    finals = {k: [] for k in TUNERS}
-    reach = {k: [] for k in TUNERS}
+    finals = {k: [] for k in args.tuners}
+    reach = {k: [] for k in args.tuners}
     for seed in seeds:
         target = curves[seed, "random"][-1][1]
-        for kind in TUNERS:
+        for kind in args.tuners:
             finals[kind].append(curves[seed, kind][-1][1])
             reach[kind].append(to_reach(curves[seed, kind], target, args.trials))
         print(f"  seed {seed} trials to reach random's best ({target:.4f}): "
-              + ", ".join(f"{k} {reach[k][-1]:g}" for k in TUNERS), flush=True)
+              + ", ".join(f"{k} {reach[k][-1]:g}" for k in args.tuners), flush=True)
     return finals, reach
 
 
@@ -340,6 +372,12 @@ def main(argv=None):
     p.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
                    help="searches run at once, each in its own process (default: the number of "
                         "CPU cores, at most 4); only wall time depends on it")
+    p.add_argument("--tuners", type=tuner_list, default=TUNERS,
+                   help=f"comma-separated tuners of the search-quality table (default all: "
+                        f"{','.join(TUNERS)}); random search always runs, its best is the target")
+    p.add_argument("--c2f", type=c2f_setting, action="append", default=[], metavar="NAME=VALUE",
+                   help=f"a setting of the coarse-to-fine rows instead of the lesson's default "
+                        f"({', '.join(C2F_SETTINGS)}); may be repeated")
     p.add_argument("--memory-child", choices=("tuner", "keras"), help=argparse.SUPPRESS)
     p.add_argument("--search-child", nargs=2, metavar=("TUNER", "SEED"), help=argparse.SUPPRESS)
     p.add_argument("--memory-configs", help=argparse.SUPPRESS)
@@ -356,16 +394,23 @@ def main(argv=None):
     args.memory_trials = args.memory_trials or (12 if args.quick else 30)
     if args.search_child:
         return search_child(args.search_child[0], int(args.search_child[1]), args.trials,
-                            args.epochs)
+                            args.epochs, dict(args.c2f))
     if args.memory_child:
         return memory_child(args.memory_child, args.memory_trials, args.epochs,
                             args.memory_configs)
 
+    if args.c2f:  # refuse an impossible setting here, not in every search's process
+        from tfcourse import tuning
+
+        try:
+            tuning.CoarseToFineOracle("val_accuracy", max_trials=args.trials, **dict(args.c2f))
+        except tuning.SearchSpaceError as e:
+            p.error(f"argument --c2f: {e}")
     from tfcourse.device import configure_devices
 
     print(f"device {configure_devices()}; budget {args.trials} trials × {args.epochs} epochs, "
-          f"{args.seeds} seeds (first {args.first_seed}), {args.jobs} searches at a time",
-          flush=True)
+          f"{args.seeds} seeds (first {args.first_seed}), {args.jobs} searches at a time"
+          + "".join(f"; coarse-to-fine {n}={v}" for n, v in args.c2f), flush=True)
     t0 = time.time()
     # Throughput first: it is the part that a busy machine would distort, and it is short.
     if not args.skip_scaling:
@@ -387,19 +432,22 @@ def report_quality(args):
               f"{'trials to reach random best':>30}{'seeds that reached it':>24}")
     print(header)
     print("-" * len(header))
-    for kind in TUNERS:
+    for kind in args.tuners:
         med = statistics.median(reach[kind])
         shown = f">{args.trials}" if med > args.trials else f"{med:g}"
         reached = sum(r <= args.trials for r in reach[kind])
         print(f"{kind:<16}{statistics.median(finals[kind]):>14.4f}{min(finals[kind]):>12.4f}"
               f"{shown:>30}{f'{reached}/{args.seeds}':>24}")
+    if "coarse-to-fine" not in args.tuners:
+        return
     med = statistics.median(reach["coarse-to-fine"])
-    gap = statistics.median(finals["coarse-to-fine"]) - statistics.median(finals["bayesian"])
-    print(f"coarse-to-fine reaches random search's {args.trials}-trial best after "
-          f"{'more than ' + str(args.trials) if med > args.trials else f'{med:g}'} trials "
-          f"(median; the issue's target: at most {args.trials / 2:g}); its median best minus "
-          f"BayesianOptimization's: "
-          f"{gap:+.4f}")
+    line = (f"coarse-to-fine reaches random search's {args.trials}-trial best after "
+            f"{'more than ' + str(args.trials) if med > args.trials else f'{med:g}'} trials "
+            f"(median; the issue's target: at most {args.trials / 2:g})")
+    if "bayesian" in args.tuners:
+        gap = statistics.median(finals["coarse-to-fine"]) - statistics.median(finals["bayesian"])
+        line += f"; its median best minus BayesianOptimization's: {gap:+.4f}"
+    print(line)
 
 
 def report_scaling(args):
