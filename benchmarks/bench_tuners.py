@@ -32,7 +32,7 @@ other, so they get seeds 1000·s + 1; coarse-to-fine gets s.
     python benchmarks/bench_tuners.py            # 30 trials × 5 epochs × 10 seeds (~25 min, 2 cores)
     python benchmarks/bench_tuners.py --quick    # 10 trials × 2 epochs × 10 seeds
 
-Other coarse-to-fine settings, against random search only (about 10 min on 2 cores)::
+Other coarse-to-fine settings, against random search only (about 11 min on 2 cores)::
 
     python benchmarks/bench_tuners.py --skip-scaling --skip-memory \
         --tuners coarse-to-fine,random --c2f min_quality=0.25
@@ -50,11 +50,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 TUNERS = ("coarse-to-fine", "random", "bayesian", "hyperband", "c2f-hindsight")
+# Settings --c2f may give the coarse-to-fine rows, with their types (the lesson's flags).
+C2F_SETTINGS = {"rounds": int, "top_k": int, "margin": float, "min_quality": float}
 # The box that rounds 1 and 2 of "c2f-hindsight" are given instead of the one built from round 0:
 # the region where the best configurations were found, read off the configurations that
 # earlier runs of this benchmark trained (see README). Batch sizes are powers of 2 in [16, 256].
-# Settings --c2f may give the coarse-to-fine rows, with their types (the lesson's flags).
-C2F_SETTINGS = {"rounds": int, "top_k": int, "margin": float, "min_quality": float}
 HINDSIGHT_BOX = {"learning_rate": (0.1, 1.0), "one_minus_beta": (0.01, 0.1),
                  "batch_size": (16, 32)}
 
@@ -72,11 +72,12 @@ def c2f_setting(text):
     if not sep or name not in C2F_SETTINGS:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME one of "
                                          f"{', '.join(C2F_SETTINGS)}, got {text!r}")
+    kind = C2F_SETTINGS[name]
     try:
-        return name, C2F_SETTINGS[name](value)
+        return name, kind(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{name} must be a{'n int' if C2F_SETTINGS[name] is int else ' number'}, "
-                                         f"got {value!r}") from None
+        raise argparse.ArgumentTypeError(f"{name} must be {'an int' if kind is int else 'a number'}"
+                                         f", got {value!r}") from None
 
 
 def tuner_list(text):
