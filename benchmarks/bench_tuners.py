@@ -29,7 +29,7 @@ search against a plain Keras loop over the same configurations.
 Keras Tuner's own oracles read seed 0 as "no seed" and seed nearby seeds' streams into each
 other, so they get seeds 1000·s + 1; coarse-to-fine gets s.
 
-    python benchmarks/bench_tuners.py            # 30 trials × 5 epochs × 10 seeds (~25 min, 2 cores)
+    python benchmarks/bench_tuners.py            # 30 trials × 5 epochs × 10 seeds (~37 min, 2 cores)
     python benchmarks/bench_tuners.py --quick    # 10 trials × 2 epochs × 10 seeds
 
 Other coarse-to-fine settings, against random search only (about 11 min on 2 cores)::
