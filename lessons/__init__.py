@@ -1,22 +1,13 @@
 """The lessons: one module per course topic, run as ``python -m lessons.<name>``.
 
-``python -m lessons`` lists them with their one-line summaries (read from the modules' docstrings
-without importing TensorFlow).
+``python -m lessons`` lists them with their one-line summaries, read from the modules'
+docstrings without importing TensorFlow (this package does not import ``tfcourse``: the library
+imports TensorFlow and registers its components when it is imported, which a listing does not
+need). ``python -m lessons report`` prints the measured-vs-course tables of finished runs.
 """
 import ast
 import re
-import sys
 from pathlib import Path
-
-import tfcourse
-
-# `python -m lessons.<name>`: the lesson imports TensorFlow next; import it now with its start-up
-# chatter muted, so that the lesson's own output (or its one-line error) is what the user sees.
-# Listing (`python -m lessons`) does not need TensorFlow and stays fast.
-_argv = getattr(sys, "orig_argv", [])
-_module = _argv[_argv.index("-m") + 1] if "-m" in _argv[:-1] else ""
-if _module.startswith("lessons."):
-    tfcourse.import_tensorflow_quietly()
 
 _HERE = Path(__file__).parent
 _NAME = re.compile(r"^c\d+w\d+_\w+$")

@@ -1,8 +1,46 @@
-"""``python -m lessons`` lists the lessons; ``python -m lessons <name> [flags]`` runs one."""
+"""``python -m lessons`` lists the lessons; ``python -m lessons <name> [flags]`` runs one;
+``python -m lessons report [--runs DIR] [--readme FILE]`` prints the measured-vs-course tables."""
+import argparse
 import importlib
 import sys
 
 from lessons import available
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and exit status 2, as the lessons' own flags
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def report(argv) -> int:
+    p = _Parser(prog="python -m lessons report",
+                description="Print the measured-vs-course tables (Markdown) of finished runs: "
+                            "each lesson's results.json under --runs.")
+    p.add_argument("--runs", default="runs", help="folder of runs, one per lesson (default runs/)")
+    p.add_argument("--readme", default=None,
+                   help="also write the tables into this file, between its "
+                        "'<!-- report:begin -->' and '<!-- report:end -->' markers")
+    args = p.parse_args(argv)
+    from tfcourse import report as rep
+    from tfcourse.errors import UsageError
+
+    try:
+        runs = rep.collect(args.runs)
+        if not runs:
+            raise UsageError(f"--runs: no lesson's results.json under {args.runs}/ "
+                             f"(run a lesson first: python -m lessons.<name>)")
+        table = rep.markdown(runs)
+        if args.readme:
+            rep.update_readme(args.readme, table)
+    except UsageError as exc:
+        print(f"{p.prog}: error: {exc}", file=sys.stderr)
+        return 2
+    print(table, end="")
+    fast = [name for name, r in runs.items() if r.get("settings", {}).get("fast")]
+    if fast:
+        print(f"note: {len(fast)} of the runs are --fast smoke tests: {', '.join(fast)}",
+              file=sys.stderr)
+    return 0
 
 
 def main(argv=None) -> int:
@@ -13,15 +51,15 @@ def main(argv=None) -> int:
         print("Lessons (run one with: python -m lessons.<name> [--fast] [--help]):\n")
         for name, summary in lessons.items():
             print(f"  {name:<{width}}  {summary}")
+        print("\nResults of finished runs as Markdown tables: python -m lessons report [--help]")
         return 0
     name, rest = argv[0], argv[1:]
+    if name == "report":
+        return report(rest)
     if name not in lessons:
         print(f"python -m lessons: error: unknown lesson {name!r}; "
               f"'python -m lessons' lists the {len(lessons)} lessons", file=sys.stderr)
         return 2
-    import tfcourse
-
-    tfcourse.import_tensorflow_quietly()
     module = importlib.import_module(f"lessons.{name}")
     return module.LESSON.main(rest)
 

@@ -1,8 +1,44 @@
 """tfcourse: the Deep Learning Specialization as a working Keras 3 / TensorFlow package.
 
-Submodules are imported on demand (``tfcourse.data``, ``tfcourse.layers``, ...), so that
-``python -m lessons`` can list lessons without loading TensorFlow.
+``import tfcourse`` registers every serializable component (layers, losses, optimizers,
+regularizers, initializers, learning-rate schedules) with Keras, so a ``.keras`` file saved by a
+lesson loads with ``keras.saving.load_model`` after that one import. The listing of lessons
+(``python -m lessons``) does not import this package and stays instant.
+
+Course map (course, week -> library module -> lesson):
+
+========  ===========================================  =========================================
+Week      Library                                      Lessons
+========  ===========================================  =========================================
+C1 W1     ``data.houses``                              ``c1w1_house_prices``
+C1 W2     ``metrics``, ``training``                    ``c1w2_logistic_regression``
+C1 W3     ``data.planar``                              ``c1w3_planar_data``
+C1 W4     ``data.digits``, ``data.images``             ``c1w4_deep_network``
+C2 W1     ``initializers``, ``regularizers``,          ``c2w1_initialization``,
+          ``layers.InvertedDropout``, ``gradcheck``    ``c2w1_regularization``,
+                                                       ``c2w1_gradient_checking``
+C2 W2     ``optimizers``, ``schedules``, ``ewma``,     ``c2w2_optimization``
+          ``callbacks``
+C2 W3     ``layers.BatchNorm``, ``tuning``             ``c2w3_batch_norm``, ``c2w3_softmax``,
+                                                       ``c2w3_hyperparameter_search``
+C3 W1     ``strategy`` (metrics, splits, diagnosis),   ``c3w1_bias_variance``
+          ``callbacks.BiasVarianceReport``
+C3 W2     ``strategy`` (error analysis), ``losses``,   ``c3w2_error_analysis``,
+          ``transfer``                                 ``c3w2_data_mismatch``,
+                                                       ``c3w2_transfer_learning``,
+                                                       ``c3w2_multitask``
+C4 W1     ``convolution``                              ``c4w1_convolution``
+C4 W2     ``layers`` (residual blocks), ``resnet``,    ``c4w2_residual_networks``
+          ``transfer``
+C5 W1     ``sequence``, ``data.names``                 ``c5w1_rnn``, ``c5w1_time_series``
+C5 W3     ``layers`` (attention), ``data.dates``       ``c5w3_attention``
+C5 W4     ``layers`` (positional embedding)            ``c5w4_transformer``
+========  ===========================================  =========================================
+
+Shared machinery: ``lesson`` (flags, output folder, seeding, results, export), ``plots`` (every
+figure), ``export`` (SavedModel and ``.keras``), ``checks`` (argument validation), ``device``.
 """
+import importlib
 import os
 import sys
 
@@ -11,6 +47,10 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 __version__ = "0.1.0"
+
+# The modules whose classes are registered with ``keras.saving.register_keras_serializable``.
+COMPONENT_MODULES = ("layers", "optimizers", "regularizers", "initializers",
+                     "schedules")
 
 
 def import_tensorflow_quietly():
@@ -33,3 +73,17 @@ def import_tensorflow_quietly():
         os.dup2(saved, 2)
         os.close(saved)
     return tensorflow
+
+
+def _register_components():
+    """Import the component modules, so that Keras can deserialize every tfcourse class."""
+    if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
+        try:
+            import_tensorflow_quietly()
+        except ImportError:  # Keras reports a missing backend itself, with its own message
+            pass
+    for name in COMPONENT_MODULES:
+        importlib.import_module(f"{__name__}.{name}")
+
+
+_register_components()

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from tfcourse.errors import UsageError
+from tfcourse.report import fmt as _fmt
 
 DEFAULT_SEED = 1
 
@@ -93,6 +94,18 @@ def _readable_path(text: str) -> Path:
     if not os.access(p, os.R_OK):
         raise argparse.ArgumentTypeError(f"not readable: {text}")
     return p
+
+
+def _writable_folder(path: Path, flag: str, what: str) -> None:
+    """Create ``path`` if needed and check that files can be written in it (else UsageError)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{flag}: cannot create {what} {path}: {exc.strerror or exc}") from None
+    if not path.is_dir():
+        raise UsageError(f"{flag}: {path} is not a folder")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag}: cannot write in {what} {path}")
 
 
 @dataclasses.dataclass
@@ -220,10 +233,11 @@ class Context:
     def setup(self) -> None:
         from tfcourse.device import configure_devices
 
-        try:
-            self.out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"cannot create output folder {self.out}: {exc.strerror}") from None
+        # Both folders are checked before any work, so that a bad path is one line and exit
+        # status 2 now rather than a traceback after the training.
+        _writable_folder(self.out, "--out", "output folder")
+        if not self.args.no_export:
+            _writable_folder(self.export_dir, "--export-dir", "export folder")
         devices = configure_devices()
         import keras
         import tensorflow as tf
@@ -300,7 +314,10 @@ class Context:
         missing = [k for k in self.lesson.keys if k not in self.results]
         if missing:  # a bug in the lesson, not bad input: fail loudly
             raise RuntimeError(f"{self.name} did not record its results keys {missing}")
-        payload = {**self.results, "settings": self.settings()}
+        # ``headline`` and ``course`` let ``python -m lessons report`` print the measured-vs-
+        # course table from this file alone.
+        payload = {**self.results, "headline": list(self.lesson.keys), "course": self.course,
+                   "settings": self.settings()}
         tmp = self.path("results.json.tmp")
         tmp.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
         os.replace(tmp, self.path("results.json"))
@@ -308,19 +325,6 @@ class Context:
         print(results_table(self.results, self.course))
         print(f"\n   results: {self.path('results.json')}  "
               f"({time.time() - self._started:.0f} s)")
-
-
-def _fmt(v) -> str:
-    if isinstance(v, bool) or v is None:
-        return str(v)
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if v == 0 or (1e-3 <= abs(v) < 1e5):
-            return f"{v:.4f}".rstrip("0").rstrip(".") if abs(v) < 1e5 else f"{v:.1f}"
-        if math.isfinite(v):
-            return f"{v:.3e}"
-    return str(v)
 
 
 def results_table(results: dict, course: dict | None = None) -> str:
