@@ -21,8 +21,9 @@ careful person misreads about one in a hundred (an assumption stated here, not a
 Models (hidden layers of tanh units, a softmax output, Adam, mini-batches of 32):
 ``tiny`` [2], ``small`` [4], ``medium`` [32], ``large`` [256, 256], and ``large_regularized``
 [256, 256] with L2 (the course's λ = 0.8 over the m = 400 training images, i.e.
-λ/(2m)·Σ‖W‖² with Keras's factor λ/(2m) = 0.001, see :mod:`tfcourse.regularizers`) and dropout 0.5. (tanh rather than ReLU: a 2-unit ReLU layer often
-loses a unit for good, which would make "tiny" a story about dead units rather than capacity.) ``TerminateOnNaN`` guards every fit.
+λ/(2m)·Σ‖W‖² with Keras's factor λ/(2m) = 0.001, see :mod:`tfcourse.regularizers`) and dropout
+0.5. (tanh rather than ReLU: a 2-unit ReLU layer often loses a unit for good, which would make
+"tiny" a story about dead units rather than capacity.) ``TerminateOnNaN`` guards every fit.
 
 Outputs: ``bias_variance.png`` (train and dev error against model size, with human-level
 error), ``learning_curves_large*.png`` (the large network with and without regularization),
