@@ -162,9 +162,8 @@ def run(ctx):
 
 
 def _plot_differences(by_run, path):
-    import matplotlib.pyplot as plt  # tfcourse.plots has selected the Agg backend
-
-    fig, ax = plt.subplots(figsize=(7, 4))
+    # extra code: the figure
+    fig, ax = plots.pyplot().subplots(figsize=(7, 4))
     width = 0.8 / len(by_run)
     for i, (label, blocks) in enumerate(by_run.items()):
         values = [max(blocks[n], 1e-16) for n in NAMES]
@@ -177,9 +176,7 @@ def _plot_differences(by_run, path):
     ax.set_ylabel("‖g − g̃‖ / (‖g‖ + ‖g̃‖) per parameter")
     ax.set_title("Gradient check, [4, 5, 3, 1]: which parameters disagree")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return plots.save(fig, path)
 
 
 LESSON = Lesson(__file__, __doc__, run, epochs=200, fast_epochs=3,

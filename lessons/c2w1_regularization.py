@@ -97,7 +97,8 @@ def run(ctx):
     ## Plots: the boundaries (islands vs smooth) and the table as bars
     plots.learning_curves(curves, ctx.path("learning_curves.png"), metrics=("loss", "accuracy"),
                           xlabel="iteration", x_scale=log_every,
-                          title="[2, 20, 3, 1], football stand-in: train (solid), test (dashed)")
+                          title="[2, 20, 3, 1], football stand-in: train (solid), test (dashed)",
+                          val_label="test")
     plots.decision_boundaries({TITLES[k]: mdl for k, mdl in models.items()}, ds.x_train,
                               ds.y_train, ctx.path("decision_boundaries.png"), columns=3,
                               title="Decision boundary by regularization (training points)")

@@ -102,12 +102,11 @@ def binary_accuracy(model, x, y):
 
 def ewma_figure(path, seed):
     """The lecture's picture: noisy daily temperatures, their EWMA, with and without correction."""
-    import matplotlib.pyplot as plt
-
     rng = np.random.default_rng(seed)
     days = np.arange(1, 181)
     theta = 10 + 12 * np.sin(2 * np.pi * (days - 60) / 365) + rng.normal(0, 3, days.size)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    # extra code: the figure
+    fig, ax = plots.pyplot().subplots(figsize=(8, 4.5))
     ax.plot(days, theta, ".", color="C0", ms=4, label="θ_t: noisy daily temperature")
     ax.plot(days, ewma(theta, 0.9), color="C3", label="β = 0.9 (≈ 10 days)")
     ax.plot(days, ewma(theta, 0.98), color="C4", label="β = 0.98, no bias correction (starts at 0)")
@@ -118,9 +117,7 @@ def ewma_figure(path, seed):
     ax.set_title("Exponentially weighted averages  V_t = β·V_{t−1} + (1 − β)·θ_t")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    plots.save(fig, path)
     return theta
 
 

@@ -20,8 +20,10 @@ careful person misreads about one in a hundred (an assumption stated here, not a
 
 Models (hidden layers of tanh units, a softmax output, Adam, mini-batches of 32):
 ``tiny`` [2], ``small`` [4], ``medium`` [32], ``large`` [256, 256], and ``large_regularized``
-[256, 256] with L2 (λ = 1e-3) and dropout 0.5. (tanh rather than ReLU: a 2-unit ReLU layer often
-loses a unit for good, which would make "tiny" a story about dead units rather than capacity.) ``TerminateOnNaN`` guards every fit.
+[256, 256] with L2 (the course's λ = 0.8 over the m = 400 training images, i.e.
+λ/(2m)·Σ‖W‖² with Keras's factor λ/(2m) = 0.001, see :mod:`tfcourse.regularizers`) and dropout
+0.5. (tanh rather than ReLU: a 2-unit ReLU layer often loses a unit for good, which would make
+"tiny" a story about dead units rather than capacity.) ``TerminateOnNaN`` guards every fit.
 
 Outputs: ``bias_variance.png`` (train and dev error against model size, with human-level
 error), ``learning_curves_large*.png`` (the large network with and without regularization),
@@ -33,23 +35,24 @@ logs, and the regularized large model exported.
 import keras
 import numpy as np
 
-from tfcourse import data
+from tfcourse import data, plots, regularizers
 from tfcourse.callbacks import BiasVarianceReport, LearningCurves, WeightNorms
 from tfcourse.lesson import Lesson
 
 HUMAN_LEVEL_ERROR = 0.01  # assumed: a careful person on 8×8 digits
 N_TRAIN = 400  # small on purpose, so that large networks overfit
-MODELS = {  # name: (hidden layer sizes, L2 λ, dropout rate)
+# The course's L2 λ, in its cost λ/(2m)·Σ‖W‖²_F with m = N_TRAIN: λ = 0.8 is Keras's factor 0.001.
+MODELS = {  # name: (hidden layer sizes, the course's L2 λ, dropout rate)
     "tiny": ((2,), 0.0, 0.0),
     "small": ((4,), 0.0, 0.0),
     "medium": ((32,), 0.0, 0.0),
     "large": ((256, 256), 0.0, 0.0),
-    "large_regularized": ((256, 256), 1e-3, 0.5),
+    "large_regularized": ((256, 256), 0.8, 0.5),
 }
 
 
-def build(name, hidden, l2, dropout, n_in=64, n_out=10):
-    reg = keras.regularizers.L2(l2) if l2 else None
+def build(name, hidden, lambd, dropout, n_in=64, n_out=10):
+    reg = regularizers.L2(lambd, m=N_TRAIN) if lambd else None
     layers = [keras.Input((n_in,))]
     for i, units in enumerate(hidden):
         layers.append(keras.layers.Dense(units, activation="tanh", kernel_regularizer=reg,
@@ -73,10 +76,10 @@ def run(ctx):
 
     ## A ladder of models, each with its bias / variance report
     reports, models = {}, {}
-    for name, (hidden, l2, dropout) in MODELS.items():
+    for name, (hidden, lambd, dropout) in MODELS.items():
         ctx.section(f"{name}: hidden {list(hidden)}"
-                    + (f", L2 {l2:g}, dropout {dropout:g}" if l2 or dropout else ""))
-        model = build(name, hidden, l2, dropout)
+                    + (f", L2 λ = {lambd:g}, dropout {dropout:g}" if lambd or dropout else ""))
+        model = build(name, hidden, lambd, dropout)
         report = BiasVarianceReport(HUMAN_LEVEL_ERROR, train_data=(x_train, y_train),
                                     dev_data=(ds.x_dev, ds.y_dev), tolerance=0.005)
         extra, watch = [], {}
@@ -113,13 +116,10 @@ def run(ctx):
 
 
 def _plot_errors(reports, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    # extra code: the figure
     names = list(reports)
     xs = np.arange(len(names))
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = plots.pyplot().subplots(figsize=(7.5, 4.2))
     ax.plot(xs, [100 * reports[n]["train_error"] for n in names], "o-", label="train error")
     ax.plot(xs, [100 * reports[n]["dev_error"] for n in names], "s-", label="dev error")
     ax.axhline(100 * HUMAN_LEVEL_ERROR, color="k", ls=":", label="human-level error")
@@ -132,9 +132,7 @@ def _plot_errors(reports, path):
     ax.set_title("Digits: error against model size (400 training images)")
     ax.grid(alpha=0.3)
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return plots.save(fig, path)
 
 
 LESSON = Lesson(__file__, __doc__, run, epochs=80, fast_epochs=2,

@@ -147,11 +147,8 @@ def run(ctx):
 
 
 def _plot_examples(clean, seen, simulated, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(3, len(clean), figsize=(1.3 * len(clean), 4.2))
+    # extra code: the figure
+    fig, axes = plots.pyplot().subplots(3, len(clean), figsize=(1.3 * len(clean), 4.2))
     for row, (title, imgs) in enumerate((("clean", clean), ("dev (camera)", seen),
                                          ("synthesized", simulated))):
         for col, img in enumerate(imgs):
@@ -161,9 +158,7 @@ def _plot_examples(clean, seen, simulated, path):
             ax.set_yticks([])
             if col == 0:
                 ax.set_ylabel(title, fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    return plots.save(fig, path)
 
 
 LESSON = Lesson(__file__, __doc__, run, epochs=60, fast_epochs=2,

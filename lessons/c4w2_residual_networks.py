@@ -34,9 +34,9 @@ This lesson has three parts.
    also blurs every shifted or rotated digit, so the network trains on blurrier digits than it
    is tested on — at 12 epochs augmentation does not help here (see the results). One trap: these layers' ``call`` defaults to
    ``training=True``, and ``model.export`` traces ``model(x)`` without a ``training`` argument,
-   so a SavedModel of the augmented model would *augment at serving time*. The lesson exports
-   the same trained layers without the augmentation layers (weights shared, predictions checked
-   equal).
+   so a plain SavedModel of the augmented model would *augment at serving time*;
+   ``tfcourse.export.export_model`` pins its ``serve`` endpoint to ``training=False``, so the
+   augmented model is exported as it is and serves what ``predict`` computes.
 3. **Transfer learning** from a network this lesson trained and exported itself (no download):
    a ResNet is trained on the digits 0–4, exported with ``tfcourse.export.export_model`` under
    the output folder and loaded back; its convolutional base is frozen and a new softmax head is
@@ -51,8 +51,9 @@ accuracy then trails the training accuracy for no reason but stale statistics).
 
 Outputs: ``residual_vs_plain.png``, ``augmentation.png``, ``augmentation_curves.png``,
 ``transfer_curves.png``, ``results.json``, TensorBoard logs, the pretrained 0–4 network under
-``<out>/pretrained/``, and the augmented ResNet (without its augmentation layers) exported to
-``saved_models/c4w2_residual_networks/``.
+``<out>/pretrained/``, and the augmented ResNet exported to
+``saved_models/c4w2_residual_networks/`` (its ``serve`` endpoint in inference mode: no
+augmentation).
 """
 import keras
 import numpy as np
@@ -90,16 +91,6 @@ def compile_model(model, learning_rate=LEARNING_RATE):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
-
-
-def without_layers(model, names):
-    """The same (shared, trained) layers of a single-path model, minus the layers in ``names``."""
-    inputs = keras.Input(model.input_shape[1:], name="image")
-    x = inputs
-    for layer in model.layers[1:]:  # layers[0] is the InputLayer
-        if layer.name not in names:
-            x = layer(x)
-    return keras.Model(inputs, x, name=f"{model.name}_serving")
 
 
 def add_arguments(parser):
@@ -232,16 +223,8 @@ def run(ctx):
                           title=f"Digits 5-9 from {SHOTS} images per class "
                                 f"(solid: train, dashed: dev)")
 
-    ## Export: the trained layers without the augmentation layers
-    # Keras's random preprocessing layers default to training=True when called without a
-    # training argument, which is how model.export traces the model: drop them for serving.
-    serving = without_layers(augmented, {layer.name for layer in augmented.layers
-                                         if layer.name in ("translate", "rotate", "zoom")})
-    same = np.max(np.abs(serving.predict(ds.x_test, verbose=0)
-                         - augmented.predict(ds.x_test, verbose=0)))
-    ctx.log(f"serving model (no augmentation layers) vs augmented model in predict: "
-            f"max |diff| {same:.1e}")
-    ctx.export(serving, ds.x_test[:32])
+    ## Export: the augmented model (export_model serves it in inference mode: no augmentation)
+    ctx.export(augmented, ds.x_test[:32])
 
 
 LESSON = Lesson(__file__, __doc__, run, epochs=12, fast_epochs=1, add_arguments=add_arguments,

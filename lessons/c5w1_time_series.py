@@ -118,9 +118,8 @@ def run(ctx):
     ctx.record("noise_floor_mae", noise_mae)
 
     ## Plots
-    import matplotlib.pyplot as plt
-
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 7))
+    # extra code: the figure
+    fig, (top, bottom) = plots.pyplot().subplots(2, 1, figsize=(11, 7))
     top.plot(np.arange(LENGTH), series, lw=0.7, color="0.4", label="series")
     for edge, label in ((TRAIN_END, "train | validation"), (VALID_END, "validation | test")):
         top.axvline(edge, color="k", ls="--", lw=0.8)
@@ -136,11 +135,10 @@ def run(ctx):
     bottom.set_title("One-step forecasts on the test period (first 150 steps)")
     bottom.set_xlabel("t")
     bottom.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(ctx.path("forecasts.png"), dpi=110)
-    plt.close(fig)
+    plots.save(fig, ctx.path("forecasts.png"))
     plots.learning_curves({"LSTM": history.history}, ctx.path("learning_curves.png"),
-                          metrics=("loss", "mae"), title="LSTM forecaster: train and validation")
+                          metrics=("loss", "mae"), title="LSTM forecaster: train and validation",
+                          val_label="validation")
 
     ctx.export(model, x_test[:32])
 

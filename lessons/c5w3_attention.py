@@ -150,24 +150,15 @@ def exact_match(model, x, y):
 
 
 def attention_maps(model, texts, path):
-    import matplotlib.pyplot as plt
-
     x = encode_input(texts).astype("float32")
     alphas = attention_weights(model, x)  # (k, TY, TX)
     outputs = decode(model.predict(x, verbose=0))
-    fig, axes = plt.subplots(len(texts), 1, figsize=(9, 2.6 * len(texts)), squeeze=False)
-    for ax, text, alpha, out in zip(axes[:, 0], texts, alphas, outputs):
-        n = max(len(text), 1)
-        ax.imshow(alpha[:, :n], cmap="viridis", aspect="auto", vmin=0, vmax=max(alpha.max(), 1e-6))
-        ax.set_xticks(range(n))
-        ax.set_xticklabels(list(text), fontsize=8)
-        ax.set_yticks(range(TY))
-        ax.set_yticklabels([f"{c} (ŷ{t + 1})" for t, c in enumerate(out)], fontsize=7)
-        ax.set_title(f"“{text}” → {out}", fontsize=9)
-    fig.suptitle("Attention weights α⟨t,t'⟩: output character t (rows) over input characters")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    panels = [(f"“{text}” → {out}", alpha[:, :max(len(text), 1)], list(text),
+               [f"{c} (ŷ{t + 1})" for t, c in enumerate(out)])
+              for text, alpha, out in zip(texts, alphas, outputs)]
+    return plots.attention_maps(
+        panels, path, vmin=0,
+        title="Attention weights α⟨t,t'⟩: output character t (rows) over input characters")
 
 
 def run(ctx):

@@ -82,8 +82,6 @@ def transformer():
 
 def cross_attention_maps(model, texts, path):
     """Cross-attention weights (averaged over heads) for a few inputs, by calling the layers."""
-    import matplotlib.pyplot as plt
-
     x = encode_input(texts).astype("float32")
     probe = keras.Model(model.input, [model.get_layer("queries").input,
                                       model.get_layer("queries").output])
@@ -93,37 +91,27 @@ def cross_attention_maps(model, texts, path):
                                                    return_attention_scores=True)
     scores = np.asarray(scores).mean(axis=1)  # (k, Ty, Tx)
     outputs = decode(model.predict(x, verbose=0))
-    fig, axes = plt.subplots(len(texts), 1, figsize=(9, 2.6 * len(texts)), squeeze=False)
-    for ax, text, s, out in zip(axes[:, 0], texts, scores, outputs):
-        ax.imshow(s[:, :len(text)], cmap="viridis", aspect="auto")
-        ax.set_xticks(range(len(text)))
-        ax.set_xticklabels(list(text), fontsize=8)
-        ax.set_yticks(range(TY))
-        ax.set_yticklabels(list(out), fontsize=7)
-        ax.set_title(f"“{text}” → {out}", fontsize=9)
-    fig.suptitle("Cross-attention of the 10 output queries over the input (mean of heads)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    panels = [(f"“{text}” → {out}", s[:, :len(text)], list(text), list(out))
+              for text, s, out in zip(texts, scores, outputs)]
+    return plots.attention_maps(
+        panels, path,
+        title="Cross-attention of the 10 output queries over the input (mean of heads)")
 
 
 def run(ctx):
-    import matplotlib.pyplot as plt
-
     ## Positional encoding, checked against the course's formula
     ctx.section("Positional encoding")
     diff, pe = check_encoding()
     ctx.record("positional_encoding_max_abs_difference", diff, course="formula")
     ctx.log(f"max |PE − formula| over {TX} positions × {D_MODEL} dims: {diff:.2e}")
-    fig, ax = plt.subplots(figsize=(8, 3.5))
+    # extra code: the figure
+    fig, ax = plots.pyplot().subplots(figsize=(8, 3.5))
     im = ax.pcolormesh(pe, cmap="RdBu", vmin=-1, vmax=1)
     ax.set_xlabel("dimension k (even: sin, odd: cos)")
     ax.set_ylabel("position")
     ax.set_title("PE(pos, 2i) = sin(pos/10000^(2i/d)), PE(pos, 2i+1) = cos(…), d = 64")
     fig.colorbar(im)
-    fig.tight_layout()
-    fig.savefig(ctx.path("positional_encoding.png"), dpi=110)
-    plt.close(fig)
+    plots.save(fig, ctx.path("positional_encoding.png"))
 
     ## The dates task
     ctx.section("Dates → ISO with a small Transformer")

@@ -165,15 +165,15 @@ def test_output_size_formula_matches_keras():
     (lambda: conv_forward(np.ones((1, 4, 4, 2)), np.ones((3, 3, 2, 1)), np.zeros(1), pad=-1), "pad"),
     (lambda: conv_forward(np.ones((1, 4, 4, 2)), np.ones((3, 3, 2, 1)), np.zeros(1), stride=0), "stride"),
     (lambda: conv_forward(np.ones((1, 4, 4, 2)), np.ones((3, 3, 3, 1)), np.zeros(1)), "n_C_prev"),
-    (lambda: conv_forward(np.ones((1, 4, 4, 2)), np.ones((3, 3, 2, 2)), np.zeros(3)), "b must"),
+    (lambda: conv_forward(np.ones((1, 4, 4, 2)), np.ones((3, 3, 2, 2)), np.zeros(3)), "`b` must"),
     (lambda: conv_forward(np.ones((1, 4, 4, 2)), np.ones((3, 2, 2, 1)), np.zeros(1)), "square"),
     (lambda: conv_forward(np.ones((4, 4, 2)), np.ones((3, 3, 2, 1)), np.zeros(1)), "A_prev"),
-    (lambda: conv_forward(np.ones((1, 2, 2, 1)), np.ones((3, 3, 1, 1)), np.zeros(1)), "f must"),
+    (lambda: conv_forward(np.ones((1, 2, 2, 1)), np.ones((3, 3, 1, 1)), np.zeros(1)), "`f` must"),
     (lambda: pool_forward(np.ones((1, 4, 4, 1)), f=2, stride=2, mode="min"), "mode"),
-    (lambda: pool_forward(np.ones((1, 4, 4, 1)), f=0, stride=2), "f must"),
+    (lambda: pool_forward(np.ones((1, 4, 4, 1)), f=0, stride=2), "`f` must"),
     (lambda: pool_forward(np.ones((1, 4, 4, 1)), f=2, stride=1.5), "stride"),
     (lambda: zero_pad(np.ones((1, 4, 4, 1)), True), "pad"),
-    (lambda: conv_single_step(np.ones((2, 2, 1)), np.ones((3, 3, 1)), 0.0), "W must"),
+    (lambda: conv_single_step(np.ones((2, 2, 1)), np.ones((3, 3, 1)), 0.0), "`W` must"),
 ])
 def test_bad_arguments_name_the_argument(call, match):
     with pytest.raises(ValueError, match=match):

@@ -39,28 +39,30 @@ Example::
 """
 from __future__ import annotations
 
-import numbers
-
 from keras import ops
+
+from tfcourse.checks import check_choice, check_int
 
 POOL_MODES = ("max", "average")
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+def _bad_shape(name, expected, shape, owner):
+    """The package's message style for an array argument of the wrong shape."""
+    return ValueError(f"{owner}: argument `{name}` must be {expected}. "
+                      f"Received: {name} with shape {tuple(shape)}")
 
 
-def _check_rank4(name, x):
+def _check_rank4(name, x, owner):
     x = ops.convert_to_tensor(x)
     if len(x.shape) != 4:
-        raise ValueError(f"{name} must have rank 4 (m, n_H, n_W, n_C), got shape {tuple(x.shape)}")
+        raise _bad_shape(name, "of rank 4 (m, n_H, n_W, n_C)", x.shape, owner)
     return x
 
 
 def conv_output_size(n: int, f: int, pad: int = 0, stride: int = 1) -> int:
     """The course's output size of a convolution or pooling: n_out = ⌊(n + 2p − f)/s⌋ + 1.
+
+    Course 4, week 1; lesson c4w1_convolution.
 
     Args:
         n: input height (or width).
@@ -72,17 +74,20 @@ def conv_output_size(n: int, f: int, pad: int = 0, stride: int = 1) -> int:
 
     Example: ``conv_output_size(5, 3, pad=1, stride=2)`` is 3.
     """
-    n = _check_int("n", n, 1)
-    f = _check_int("f", f, 1)
-    pad = _check_int("pad", pad, 0)
-    stride = _check_int("stride", stride, 1)
+    n = check_int("n", n, low=1, owner="conv_output_size")
+    f = check_int("f", f, low=1, owner="conv_output_size")
+    pad = check_int("pad", pad, low=0, owner="conv_output_size")
+    stride = check_int("stride", stride, low=1, owner="conv_output_size")
     if n + 2 * pad < f:
-        raise ValueError(f"f must be <= n + 2*pad = {n + 2 * pad}, got f={f}")
+        raise ValueError(f"conv_output_size: argument `f` must be <= n + 2*pad = {n + 2 * pad} "
+                         f"(the window must fit). Received: f={f}")
     return (n + 2 * pad - f) // stride + 1
 
 
 def zero_pad(X, pad: int):
     """Pad every image of ``X`` with ``pad`` zeros around its height and width (not m, not n_C).
+
+    Course 4, week 1; lesson c4w1_convolution (through conv_forward).
 
     (m, n_H, n_W, n_C) → (m, n_H + 2·pad, n_W + 2·pad, n_C), like the course's ``np.pad`` call
     and ``keras.layers.ZeroPadding2D(pad)``.
@@ -91,8 +96,8 @@ def zero_pad(X, pad: int):
         X: a batch of images, shape ``(m, n_H, n_W, n_C)``.
         pad: the number of zeros on each side, an integer >= 0.
     """
-    X = _check_rank4("X", X)
-    pad = _check_int("pad", pad, 0)
+    X = _check_rank4("X", X, "zero_pad")
+    pad = check_int("pad", pad, low=0, owner="zero_pad")
     if pad == 0:
         return X
     return ops.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
@@ -100,6 +105,8 @@ def zero_pad(X, pad: int):
 
 def conv_single_step(a_slice_prev, W, b):
     """One filter applied to one window: Z = Σ (a_slice_prev ⊙ W) + b.
+
+    Course 4, week 1; used by no lesson yet (the tests check conv_forward against it).
 
     Args:
         a_slice_prev: a window of the previous activation, shape ``(f, f, n_C_prev)``.
@@ -112,8 +119,8 @@ def conv_single_step(a_slice_prev, W, b):
     a_slice_prev = ops.convert_to_tensor(a_slice_prev)
     W = ops.convert_to_tensor(W, dtype=a_slice_prev.dtype)
     if tuple(a_slice_prev.shape) != tuple(W.shape):
-        raise ValueError(f"W must have the window's shape {tuple(a_slice_prev.shape)}, "
-                         f"got {tuple(W.shape)}")
+        raise _bad_shape("W", f"of the window's shape {tuple(a_slice_prev.shape)}", W.shape,
+                         "conv_single_step")
     s = ops.sum(ops.multiply(a_slice_prev, W))
     return s + ops.reshape(ops.convert_to_tensor(b, dtype=s.dtype), ())
 
@@ -139,6 +146,8 @@ def _windows(A_pad, f: int, stride: int, n_H: int, n_W: int):
 
 def conv_forward(A_prev, W, b, stride: int = 1, pad: int = 0):
     """Convolution forward pass: Z[·, h, w, c] = Σ(window(h, w) ⊙ W[..., c]) + b[c].
+
+    Course 4, week 1; lesson c4w1_convolution.
 
     The window at output position (h, w) is ``A_pad[h·s : h·s+f, w·s : w·s+f, :]`` of the
     zero-padded input, and each output dimension has the course's size
@@ -167,22 +176,20 @@ def conv_forward(A_prev, W, b, stride: int = 1, pad: int = 0):
         Z = conv_forward(np.ones((1, 4, 4, 1)), np.ones((3, 3, 1, 1)), np.zeros(1), pad=1)
         # Z[0, :, :, 0] has 4 in the corners, 6 on the edges, 9 inside
     """
-    A_prev = _check_rank4("A_prev", A_prev)
-    W = _check_rank4("W", ops.convert_to_tensor(W, dtype=A_prev.dtype))
-    stride = _check_int("stride", stride, 1)
-    pad = _check_int("pad", pad, 0)
+    A_prev = _check_rank4("A_prev", A_prev, "conv_forward")
+    W = _check_rank4("W", ops.convert_to_tensor(W, dtype=A_prev.dtype), "conv_forward")
+    stride = check_int("stride", stride, low=1, owner="conv_forward")
+    pad = check_int("pad", pad, low=0, owner="conv_forward")
     m, n_H_prev, n_W_prev, n_C_prev = A_prev.shape
     f, f2, w_C_prev, n_C = W.shape
     if f != f2:
-        raise ValueError(f"W must have square filters (f, f, n_C_prev, n_C), got shape "
-                         f"{tuple(W.shape)}")
+        raise _bad_shape("W", "square filters (f, f, n_C_prev, n_C)", W.shape, "conv_forward")
     if w_C_prev != n_C_prev:
-        raise ValueError(f"W must have n_C_prev = {n_C_prev} input channels (A_prev's last "
-                         f"dimension), got shape {tuple(W.shape)}")
+        raise _bad_shape("W", f"filters over n_C_prev = {n_C_prev} input channels (A_prev's "
+                         "last dimension)", W.shape, "conv_forward")
     b = ops.convert_to_tensor(b, dtype=A_prev.dtype)
     if int(ops.size(b)) != n_C:
-        raise ValueError(f"b must hold one bias per filter (n_C = {n_C}), got shape "
-                         f"{tuple(b.shape)}")
+        raise _bad_shape("b", f"one bias per filter (n_C = {n_C})", b.shape, "conv_forward")
     b = ops.reshape(b, (n_C,))
 
     n_H = conv_output_size(n_H_prev, f, pad, stride)
@@ -197,6 +204,8 @@ def conv_forward(A_prev, W, b, stride: int = 1, pad: int = 0):
 
 def pool_forward(A_prev, f: int, stride: int, mode: str = "max"):
     """Pooling forward pass: the max (or the mean) of each f × f window, channel by channel.
+
+    Course 4, week 1; lesson c4w1_convolution.
 
     Output size, with no padding (the course's pooling has none):
 
@@ -222,11 +231,10 @@ def pool_forward(A_prev, f: int, stride: int, mode: str = "max"):
         A = pool_forward(np.arange(16.0).reshape(1, 4, 4, 1), f=2, stride=2)
         # A[0, :, :, 0] == [[5, 7], [13, 15]]
     """
-    A_prev = _check_rank4("A_prev", A_prev)
-    f = _check_int("f", f, 1)
-    stride = _check_int("stride", stride, 1)
-    if mode not in POOL_MODES:
-        raise ValueError(f"mode must be one of {POOL_MODES}, got {mode!r}")
+    A_prev = _check_rank4("A_prev", A_prev, "pool_forward")
+    f = check_int("f", f, low=1, owner="pool_forward")
+    stride = check_int("stride", stride, low=1, owner="pool_forward")
+    check_choice("mode", mode, POOL_MODES, owner="pool_forward")
     m, n_H_prev, n_W_prev, n_C = A_prev.shape
     n_H = conv_output_size(n_H_prev, f, 0, stride)
     n_W = conv_output_size(n_W_prev, f, 0, stride)

@@ -21,18 +21,22 @@ Example:
 
 import numpy as np
 
+from tfcourse.checks import invalid
 
-def _check_beta(beta):
+
+def _check_beta(beta, owner):
     # numbers.Real would also accept numpy floats; bool is excluded on purpose.
     if isinstance(beta, bool) or not isinstance(beta, (int, float, np.floating, np.integer)):
-        raise ValueError(f"beta must be a number in [0, 1), got beta={beta!r}")
+        raise invalid("beta", "a number in [0, 1)", beta, owner)
     if not 0.0 <= float(beta) < 1.0:
-        raise ValueError(f"beta must be in [0, 1), got beta={beta!r}")
+        raise invalid("beta", "a number in [0, 1)", beta, owner)
     return float(beta)
 
 
 def ewma(values, beta=0.9, bias_correction=False):
     """Exponentially weighted average of a sequence (the course's V_t, optionally bias-corrected).
+
+    Course 2, week 2; lesson c2w2_optimization.
 
     Steps, for t = 1 … T:
       1. V_t = β·V_{t-1} + (1 − β)·θ_t, with V_0 = 0
@@ -50,10 +54,11 @@ def ewma(values, beta=0.9, bias_correction=False):
         >>> ewma([10.0, 20.0], beta=0.9)          # 0.1·10, 0.9·1 + 0.1·20
         array([1. , 2.9])
     """
-    beta = _check_beta(beta)
+    beta = _check_beta(beta, "ewma")
     theta = np.asarray(values, dtype=np.float64)
     if theta.ndim != 1:
-        raise ValueError(f"values must be 1-D, got shape {theta.shape}")
+        raise ValueError(f"ewma: argument `values` must be a 1-D sequence. "
+                         f"Received: values with shape {theta.shape}")
     out = np.empty_like(theta)
     v = 0.0
     for t, x in enumerate(theta, start=1):
@@ -64,6 +69,8 @@ def ewma(values, beta=0.9, bias_correction=False):
 
 class EWMA:
     """Running exponentially weighted average: one `update(x)` per new value.
+
+    Course 2, week 2; used by no lesson yet.
 
     Attributes:
         beta: the averaging weight β.
@@ -80,7 +87,7 @@ class EWMA:
     """
 
     def __init__(self, beta=0.9):
-        self.beta = _check_beta(beta)
+        self.beta = _check_beta(beta, "EWMA")
         self.value = 0.0
         self.corrected = 0.0
         self.t = 0

@@ -7,6 +7,9 @@
 
 Both are written under temporary names first and moved into place only when complete, so an
 interrupted run never leaves a half-written model where the last good one was.
+
+Courses 1-5 (every lesson exports its final model); Course 3, week 2 and Course 4, week 2
+(transfer learning from an exported network).
 """
 from __future__ import annotations
 
@@ -49,6 +52,9 @@ def _export_inference(model, path: Path) -> None:
 
 def export_model(model, name: str, export_dir="saved_models") -> Path:
     """Export ``model`` as ``<export_dir>/<name>/`` (SavedModel) and ``<export_dir>/<name>.keras``.
+
+    Courses 1-5; lessons c3w2_transfer_learning, c4w2_residual_networks (and every lesson's
+    final export, through tfcourse.lesson).
 
     Returns the SavedModel folder.
     """

@@ -21,10 +21,11 @@ with dropout active in training mode is meaningless; :func:`gradient_check` refu
 course: "turn off dropout, check, then turn it back on"). Check with ``training=False``, or
 with ``rate=0``.
 
-Example:
-    >>> result = gradient_check(model, x, y)             # a Keras model, its compiled loss
-    >>> result.difference, result.passed
-    >>> gradient_check(cost, params, gradient=backprop)  # a hand-written backprop
+Example::
+
+    result = gradient_check(model, x, y)             # a Keras model, its compiled loss
+    result.difference, result.passed
+    gradient_check(cost, params, gradient=backprop)  # a hand-written backprop
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ import json
 
 import numpy as np
 
+from tfcourse.checks import check_choice, invalid
+
 DEFAULT_EPSILON = 1e-7  # the course's ε
 THRESHOLD = 2e-7  # the course's pass mark for the difference
 
@@ -40,18 +43,25 @@ _FLOATS = ("float16", "bfloat16", "float32", "mixed_float16", "mixed_bfloat16")
 
 
 class GradientCheckError(ValueError):
-    """The check cannot be meaningful for this input (e.g. dropout active)."""
+    """The check cannot be meaningful for this input (e.g. dropout active).
+
+    Course 2, week 1; lesson c2w1_gradient_checking.
+    """
 
 
 def difference(g, g_approx) -> float:
     """The course's relative difference ‖g − g̃‖₂ / (‖g‖₂ + ‖g̃‖₂) of two gradients.
+
+    Course 2, week 1; lesson c2w1_gradient_checking (through gradient_check).
 
     Arrays (or lists/dicts of arrays, flattened in the same order) of the same total size. Two
     zero gradients have difference 0.
     """
     g, g_approx = _flat(g), _flat(g_approx)
     if g.shape != g_approx.shape:
-        raise ValueError(f"difference: the gradients have {g.size} and {g_approx.size} entries")
+        raise ValueError(f"difference: arguments `g` and `g_approx` must have the same number "
+                         f"of entries. Received: the gradients have {g.size} and {g_approx.size} "
+                         f"entries")
     numerator = np.linalg.norm(g - g_approx)
     denominator = np.linalg.norm(g) + np.linalg.norm(g_approx)
     return float(numerator / denominator) if denominator > 0 else 0.0
@@ -60,6 +70,8 @@ def difference(g, g_approx) -> float:
 @dataclasses.dataclass(frozen=True)
 class GradCheckResult:
     """What :func:`gradient_check` found.
+
+    Course 2, week 1; lesson c2w1_gradient_checking.
 
     Attributes:
         difference: the course's ‖g − g̃‖₂ / (‖g‖₂ + ‖g̃‖₂) over all checked parameters.
@@ -116,6 +128,8 @@ def gradient_check(target, inputs, targets=None, *, loss=None, gradient=None, wr
                    threshold: float = THRESHOLD) -> GradCheckResult:
     """Check the gradient of a Keras model, a layer, or a cost function against two-sided differences.
 
+    Course 2, week 1; lesson c2w1_gradient_checking.
+
     Three forms:
 
     - ``gradient_check(model, x, y)``: the cost is the model's loss — ``loss`` (a Keras loss
@@ -155,7 +169,7 @@ def gradient_check(target, inputs, targets=None, *, loss=None, gradient=None, wr
     import keras
 
     if not (isinstance(epsilon, (int, float)) and epsilon > 0):
-        raise ValueError(f"gradient_check: argument `epsilon` must be > 0. Received: epsilon={epsilon!r}")
+        raise invalid("epsilon", "a number > 0", epsilon, "gradient_check")
     if isinstance(target, keras.layers.Layer):
         if gradient is not None:
             raise ValueError("gradient_check: `gradient` is for cost functions; a Keras model "
@@ -167,8 +181,7 @@ def gradient_check(target, inputs, targets=None, *, loss=None, gradient=None, wr
                              "function computes its own cost")
         cost, grad, params, names = _function_problem(target, inputs, gradient)
     else:
-        raise ValueError(f"gradient_check: argument `target` must be a Keras model, a layer or a "
-                         f"callable. Received: target={target!r}")
+        raise invalid("target", "a Keras model, a layer or a callable", target, "gradient_check")
 
     g = _flat(grad(params))
     g_approx = _flat(numerical_gradient(cost, params, epsilon))
@@ -180,6 +193,8 @@ def gradient_check(target, inputs, targets=None, *, loss=None, gradient=None, wr
 
 def numerical_gradient(cost, params: list, epsilon: float = DEFAULT_EPSILON) -> list:
     """Two-sided differences (J(θ + ε) − J(θ − ε)) / 2ε for every entry of every array in ``params``.
+
+    Course 2, week 1; lesson c2w1_gradient_checking (through gradient_check).
 
     ``cost(list_of_float64_arrays) -> float``. Returns a list of arrays shaped like ``params``.
     """
@@ -304,9 +319,7 @@ def _model_problem(target, inputs, targets, loss, wrt, training):
     import keras
     import tensorflow as tf
 
-    if wrt not in ("weights", "inputs", "all"):
-        raise ValueError(f"gradient_check: argument `wrt` must be 'weights', 'inputs' or 'all'. "
-                         f"Received: wrt={wrt!r}")
+    check_choice("wrt", wrt, ("weights", "inputs", "all"), owner="gradient_check")
     multi = isinstance(inputs, (list, tuple))
     xs = [np.asarray(x, "float64") for x in (inputs if multi else [inputs])]
     model = target
@@ -409,8 +422,7 @@ def _loss_function(loss):
         return loss.call
     if callable(loss):
         return loss
-    raise ValueError(f"gradient_check: argument `loss` must be a Keras loss, a loss name or a "
-                     f"function. Received: loss={loss!r}")
+    raise invalid("loss", "a Keras loss, a loss name or a function", loss, "gradient_check")
 
 
 def _flat(arrays) -> np.ndarray:

@@ -29,13 +29,16 @@ He             W = randn · √(2 / n_prev)                   ``VarianceScaling(
 So :class:`He`, :class:`Xavier` and :class:`LargeRandom` are thin, named subclasses of Keras's
 own initializers (registered, so a saved model keeps the name); zeros is Keras's ``Zeros``.
 
-Example:
-    >>> keras.layers.Dense(10, activation="relu", kernel_initializer=He(seed=1))
-    >>> keras.layers.Dense(10, kernel_initializer=get("he", seed=1))
+Example::
+
+    keras.layers.Dense(10, activation="relu", kernel_initializer=He(seed=1))
+    keras.layers.Dense(10, kernel_initializer=get("he", seed=1))
 """
 from __future__ import annotations
 
 import keras
+
+from tfcourse.checks import invalid
 
 Zeros = keras.initializers.Zeros  # the course's "zeros": the same thing, re-exported
 
@@ -43,6 +46,8 @@ Zeros = keras.initializers.Zeros  # the course's "zeros": the same thing, re-exp
 @keras.saving.register_keras_serializable(package="tfcourse")
 class He(keras.initializers.VarianceScaling):
     """He initialization as the course writes it: ``W = randn · √(2 / n_prev)``.
+
+    Course 2, week 1; lessons c2w1_initialization, c2w2_optimization.
 
     A plain (untruncated) normal with standard deviation √(2 / fan_in), for ReLU layers.
     Equals ``keras.initializers.VarianceScaling(2.0, "fan_in", "untruncated_normal")``; differs
@@ -62,6 +67,8 @@ class He(keras.initializers.VarianceScaling):
 @keras.saving.register_keras_serializable(package="tfcourse")
 class Xavier(keras.initializers.VarianceScaling):
     """The course's "Xavier" initialization: ``W = randn · √(1 / n_prev)``.
+
+    Course 2, week 1; lessons c2w1_initialization, c2w1_regularization.
 
     A plain normal with standard deviation √(1 / fan_in) (the course's choice for tanh layers).
     Equals ``VarianceScaling(1.0, "fan_in", "untruncated_normal")``. It is LeCun's scaling;
@@ -83,6 +90,8 @@ class Xavier(keras.initializers.VarianceScaling):
 class LargeRandom(keras.initializers.RandomNormal):
     """The course's "large random" initialization: ``W = randn · scale`` (the course: ×10).
 
+    Course 2, week 1; lesson c2w1_initialization.
+
     Equals ``keras.initializers.RandomNormal(mean=0, stddev=scale)``. With ×10 the first
     pre-activations are huge, sigmoid outputs saturate at 0 or 1, and the first cost is ``inf``
     in the course (a log of 0); training then crawls.
@@ -94,8 +103,7 @@ class LargeRandom(keras.initializers.RandomNormal):
 
     def __init__(self, scale=10.0, seed=None):
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0:
-            raise ValueError(f"LargeRandom: argument `scale` must be a number > 0. "
-                             f"Received: scale={scale!r}")
+            raise invalid("scale", "a number > 0", scale, "LargeRandom")
         self.scale = float(scale)
         super().__init__(mean=0.0, stddev=self.scale, seed=seed)
 
@@ -107,7 +115,10 @@ COURSE_INITIALIZERS = ("zeros", "random", "he", "xavier")
 
 
 def get(name: str, seed=None) -> keras.initializers.Initializer:
-    """The course's initialization by the name its assignment uses: zeros, random, he, xavier."""
+    """The course's initialization by the name its assignment uses: zeros, random, he, xavier.
+
+    Course 2, week 1; lesson c2w1_initialization.
+    """
     if name == "zeros":
         return Zeros()
     if name == "random":
@@ -116,5 +127,5 @@ def get(name: str, seed=None) -> keras.initializers.Initializer:
         return He(seed=seed)
     if name == "xavier":
         return Xavier(seed=seed)
-    raise ValueError(f"initializers.get: argument `name` must be one of {COURSE_INITIALIZERS}. "
-                     f"Received: name={name!r}")
+    raise invalid("name", "one of " + ", ".join(repr(n) for n in COURSE_INITIALIZERS), name,
+                  "initializers.get")

@@ -24,6 +24,8 @@ twin models.
 import keras
 from keras import ops
 
+from tfcourse.checks import invalid
+
 _register = keras.saving.register_keras_serializable(package="tfcourse")
 
 
@@ -33,43 +35,49 @@ def _is_number(x):
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def check_learning_rate(learning_rate, name="learning_rate"):
+def check_learning_rate(learning_rate, name="learning_rate", owner=None):
     """Return `learning_rate` as a float (ints accepted), or unchanged if it is a schedule/callable.
 
     Raises ValueError naming the argument for a negative number or anything else.
+
+    Course 2, week 2; used by no lesson directly (every optimizer and schedule here calls it).
     """
     if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule) or (
         callable(learning_rate) and not _is_number(learning_rate)
     ):
         return learning_rate
     if not _is_number(learning_rate) and not hasattr(learning_rate, "__float__"):
-        raise ValueError(
-            f"{name} must be a non-negative number, a LearningRateSchedule or a callable, "
-            f"got {name}={learning_rate!r}"
-        )
+        raise invalid(name, "a number >= 0, a LearningRateSchedule or a callable",
+                      learning_rate, owner)
     value = float(learning_rate)
     if not value >= 0.0:  # also rejects NaN
-        raise ValueError(f"{name} must be >= 0, got {name}={learning_rate!r}")
+        raise invalid(name, "a number >= 0", learning_rate, owner)
     return value
 
 
-def check_beta(beta, name="beta"):
-    """Return `beta` as a float in [0, 1) or raise ValueError naming the argument and the value."""
+def check_beta(beta, name="beta", owner=None):
+    """Return `beta` as a float in [0, 1) or raise ValueError naming the argument and the value.
+
+    Course 2, week 2; used by no lesson directly (the optimizers here call it).
+    """
     if not _is_number(beta) and not hasattr(beta, "__float__") or isinstance(beta, bool):
-        raise ValueError(f"{name} must be a number in [0, 1), got {name}={beta!r}")
+        raise invalid(name, "a number in [0, 1)", beta, owner)
     value = float(beta)
     if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {name}={beta!r}")
+        raise invalid(name, "a number in [0, 1)", beta, owner)
     return value
 
 
-def check_epsilon(epsilon, name="epsilon"):
-    """Return `epsilon` as a float >= 0 or raise ValueError naming the argument and the value."""
+def check_epsilon(epsilon, name="epsilon", owner=None):
+    """Return `epsilon` as a float >= 0 or raise ValueError naming the argument and the value.
+
+    Course 2, week 2; used by no lesson directly (the optimizers here call it).
+    """
     if not _is_number(epsilon) and not hasattr(epsilon, "__float__") or isinstance(epsilon, bool):
-        raise ValueError(f"{name} must be a number >= 0, got {name}={epsilon!r}")
+        raise invalid(name, "a number >= 0", epsilon, owner)
     value = float(epsilon)
     if not value >= 0.0:
-        raise ValueError(f"{name} must be >= 0, got {name}={epsilon!r}")
+        raise invalid(name, "a number >= 0", epsilon, owner)
     return value
 
 
@@ -78,6 +86,8 @@ def check_epsilon(epsilon, name="epsilon"):
 @_register
 class GradientDescent(keras.optimizers.Optimizer):
     """Plain (mini-batch) gradient descent: W = W − α·dW.
+
+    Course 2, week 2; lesson c2w2_optimization.
 
     The course's update for every parameter W with gradient dW. It is exactly
     `keras.optimizers.SGD(learning_rate)` (momentum 0); it is here so that the lessons compare
@@ -93,7 +103,8 @@ class GradientDescent(keras.optimizers.Optimizer):
     """
 
     def __init__(self, learning_rate=0.01, name=None, **kwargs):
-        super().__init__(learning_rate=check_learning_rate(learning_rate), name=name, **kwargs)
+        learning_rate = check_learning_rate(learning_rate, owner="GradientDescent")
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
 
     def update_step(self, gradient, variable, learning_rate):
         lr = ops.cast(learning_rate, variable.dtype)
@@ -104,6 +115,8 @@ class GradientDescent(keras.optimizers.Optimizer):
 @_register
 class Momentum(keras.optimizers.Optimizer):
     """Gradient descent with momentum, the course's form: an EWMA of the gradients.
+
+    Course 2, week 2; lessons c2w2_optimization, c2w3_hyperparameter_search.
 
     Course formula, for each parameter W (velocity v starts at 0, no bias correction):
 
@@ -131,8 +144,9 @@ class Momentum(keras.optimizers.Optimizer):
     """
 
     def __init__(self, learning_rate=0.01, beta=0.9, name=None, **kwargs):
-        super().__init__(learning_rate=check_learning_rate(learning_rate), name=name, **kwargs)
-        self.beta = check_beta(beta, "beta")
+        learning_rate = check_learning_rate(learning_rate, owner="Momentum")
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta = check_beta(beta, "beta", "Momentum")
 
     def build(self, var_list):
         if self.built:
@@ -156,6 +170,8 @@ class Momentum(keras.optimizers.Optimizer):
 @_register
 class RMSprop(keras.optimizers.Optimizer):
     """RMSprop, the course's form: divide the gradient by the root of an EWMA of its square.
+
+    Course 2, week 2; used by no lesson yet.
 
     Course formula, for each parameter W (s starts at 0, no bias correction):
 
@@ -183,9 +199,10 @@ class RMSprop(keras.optimizers.Optimizer):
     """
 
     def __init__(self, learning_rate=0.001, beta=0.999, epsilon=1e-8, name=None, **kwargs):
-        super().__init__(learning_rate=check_learning_rate(learning_rate), name=name, **kwargs)
-        self.beta = check_beta(beta, "beta")
-        self.epsilon = check_epsilon(epsilon, "epsilon")
+        learning_rate = check_learning_rate(learning_rate, owner="RMSprop")
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta = check_beta(beta, "beta", "RMSprop")
+        self.epsilon = check_epsilon(epsilon, "epsilon", "RMSprop")
 
     def build(self, var_list):
         if self.built:
@@ -219,6 +236,8 @@ class RMSprop(keras.optimizers.Optimizer):
 @_register
 class Adam(keras.optimizers.Optimizer):
     """Adam, the course's form: momentum and RMSprop, both bias-corrected, ε outside the root.
+
+    Course 2, week 2; lesson c2w2_optimization.
 
     Course formula, for each parameter W at step t = 1, 2, … (v, s start at 0):
 
@@ -256,10 +275,11 @@ class Adam(keras.optimizers.Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, name=None,
                  **kwargs):
-        super().__init__(learning_rate=check_learning_rate(learning_rate), name=name, **kwargs)
-        self.beta_1 = check_beta(beta_1, "beta_1")
-        self.beta_2 = check_beta(beta_2, "beta_2")
-        self.epsilon = check_epsilon(epsilon, "epsilon")
+        learning_rate = check_learning_rate(learning_rate, owner="Adam")
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta_1 = check_beta(beta_1, "beta_1", "Adam")
+        self.beta_2 = check_beta(beta_2, "beta_2", "Adam")
+        self.epsilon = check_epsilon(epsilon, "epsilon", "Adam")
 
     def build(self, var_list):
         if self.built:

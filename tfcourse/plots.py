@@ -1,39 +1,89 @@
-"""Plots the lessons write as PNG files (matplotlib's Agg backend: no screen needed)."""
+"""Figures the lessons write as PNG files, and the one way to save one (Courses 1-5).
+
+Every figure in the package and the lessons goes through :func:`pyplot` and :func:`save`:
+matplotlib's non-interactive Agg backend (files only, no screen needed), one dpi
+(:data:`DPI`), ``tight_layout``, parent folders created, the figure closed. A lesson-specific
+figure is drawn with ``plt = plots.pyplot()`` and written with ``plots.save(fig, path)``; the
+figure types that several lessons draw are functions here.
+
+Course 1, weeks 1-4; Course 2, weeks 1-3; Course 3, weeks 1-2; Course 4, weeks 1-2; Course 5,
+weeks 1, 3 and 4 (every lesson writes its figures through this module).
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from tfcourse.checks import invalid
+
+DPI = 110  # the package's one resolution for every PNG
 
 
-def _save(fig, path) -> Path:
+def pyplot():
+    """``matplotlib.pyplot`` with the Agg backend, selected by this call (not by import order).
+
+    Import matplotlib lazily (``import tfcourse`` and the lesson listing stay fast) and select
+    Agg every time, so that a figure is written to a file the same way whether or not something
+    imported pyplot before with another backend.
+
+    Courses 1-5 (every figure); lessons c2w1_gradient_checking, c2w2_optimization,
+    c3w1_bias_variance, c3w2_data_mismatch, c5w1_time_series, c5w4_transformer.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")  # a no-op when Agg is already the backend
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save(fig, path) -> Path:
+    """Write ``fig`` to ``path`` (PNG at :data:`DPI`, tight layout), close it; return the path.
+
+    Parent folders are created.
+
+    Courses 1-5 (every figure); lessons c2w1_gradient_checking, c2w2_optimization,
+    c3w1_bias_variance, c3w2_data_mismatch, c5w1_time_series, c5w4_transformer.
+    """
+    plt = pyplot()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
 
 
 def learning_curves(histories: dict, path, metrics=("loss",), title: str = "",
-                    xlabel: str = "epoch", x_scale: float = 1.0, logy: bool = False) -> Path:
+                    xlabel: str = "epoch", x_scale: float = 1.0, logy: bool = False,
+                    val_label: str = "dev") -> Path:
     """One panel per metric; each history's train curve solid and its ``val_`` curve dashed.
 
     ``histories`` maps a label to a Keras ``History.history`` dict (or any dict of lists).
     ``x_scale`` multiplies the epoch index (e.g. gradient steps per logged epoch).
+    ``val_label`` names the split the ``val_`` curves were measured on, as the legend shows it
+    (``"model (dev)"``): a lesson that passes its test split as ``validation_data`` says
+    ``val_label="test"``.
+
+    Courses 1-5; lessons c1w1_house_prices, c1w2_logistic_regression, c1w3_planar_data,
+    c1w4_deep_network, c2w1_gradient_checking, c2w1_initialization, c2w1_regularization,
+    c2w2_optimization, c2w3_batch_norm, c2w3_softmax, c4w1_convolution, c4w2_residual_networks,
+    c5w1_rnn, c5w1_time_series, c5w3_attention, c5w4_transformer (and, through
+    ``tfcourse.callbacks.LearningCurves``, c3w1_bias_variance, c3w2_data_mismatch).
     """
-    metrics = [m for m in metrics if any(m in h or f"val_{m}" in h for h in histories.values())]
+    plt = pyplot()
+    asked = tuple(metrics)
+    metrics = [m for m in asked if any(m in h or f"val_{m}" in h for h in histories.values())]
     if not metrics:
-        raise ValueError("none of the histories holds the requested metrics")
+        raise invalid("metrics", "metric names that at least one of the histories holds",
+                      asked, "learning_curves")
     fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 4), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         for i, (label, hist) in enumerate(histories.items()):
             color = f"C{i % 10}"
-            for key, style, suffix in ((metric, "-", ""), (f"val_{metric}", "--", " (dev)")):
+            for key, style, suffix in ((metric, "-", ""),
+                                       (f"val_{metric}", "--", f" ({val_label})")):
                 if key in hist:
                     ys = np.asarray(hist[key], dtype=float)
                     xs = (np.arange(len(ys)) + 1) * x_scale
@@ -46,7 +96,7 @@ def learning_curves(histories: dict, path, metrics=("loss",), title: str = "",
         ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def decision_boundaries(predictors: dict, x, y, path, title: str = "", resolution: int = 200,
@@ -55,7 +105,11 @@ def decision_boundaries(predictors: dict, x, y, path, title: str = "", resolutio
 
     ``predictors`` maps a panel title to a function from an ``(n, 2)`` array to probabilities of
     class 1 (``model.predict`` works; a Keras model also works directly).
+
+    Courses 1-2; lessons c1w3_planar_data, c2w1_initialization, c2w1_regularization,
+    c2w2_optimization.
     """
+    plt = pyplot()
     x = np.asarray(x)
     pad = 0.5
     (x0, y0), (x1, y1) = x.min(axis=0) - pad, x.max(axis=0) + pad
@@ -82,11 +136,16 @@ def decision_boundaries(predictors: dict, x, y, path, title: str = "", resolutio
         ax.set_yticks([])
     if title:
         fig.suptitle(title)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def bars(values: dict, path, ylabel: str, title: str = "", reference: dict | None = None) -> Path:
-    """A bar per entry, with the course's figure as a marker where ``reference`` has one."""
+    """A bar per entry, with the course's figure as a marker where ``reference`` has one.
+
+    Courses 1-3; lessons c1w3_planar_data, c1w4_deep_network, c2w1_regularization, c2w3_softmax,
+    c3w2_data_mismatch, c3w2_error_analysis, c3w2_multitask, c3w2_transfer_learning.
+    """
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(max(5, 0.9 * len(values)), 4))
     labels = list(values)
     ax.bar(range(len(labels)), [values[k] for k in labels], color="C0", label="measured")
@@ -101,11 +160,15 @@ def bars(values: dict, path, ylabel: str, title: str = "", reference: dict | Non
     ax.grid(axis="y", alpha=0.3)
     if title:
         ax.set_title(title)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def predicted_vs_actual(y_true, predictions: dict, path, title: str = "", unit: str = "") -> Path:
-    """Predicted against actual values, one panel per model, with the y = x line and the RMSE."""
+    """Predicted against actual values, one panel per model, with the y = x line and the RMSE.
+
+    Course 1, week 1; lesson c1w1_house_prices.
+    """
+    plt = pyplot()
     y_true = np.asarray(y_true, dtype=float).reshape(-1)
     fig, axes = plt.subplots(1, len(predictions), figsize=(4.6 * len(predictions), 4.3),
                              squeeze=False)
@@ -123,12 +186,16 @@ def predicted_vs_actual(y_true, predictions: dict, path, title: str = "", unit: 
         ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def image_grid(images, path, title: str = "", columns: int = 8, cmap: str = "gray",
                vmin=None, vmax=None) -> Path:
-    """A grid of 2-D arrays (images, filters, feature maps), each a ``(label, array)`` pair."""
+    """A grid of 2-D arrays (images, filters, feature maps), each a ``(label, array)`` pair.
+
+    Course 4, weeks 1-2; lessons c4w1_convolution, c4w2_residual_networks.
+    """
+    plt = pyplot()
     n = len(images)
     columns = max(1, min(columns, n))
     rows = -(-n // columns)
@@ -141,4 +208,32 @@ def image_grid(images, path, title: str = "", columns: int = 8, cmap: str = "gra
         ax.set_title(label, fontsize=7)
     if title:
         fig.suptitle(title, fontsize=10)
-    return _save(fig, path)
+    return save(fig, path)
+
+
+def attention_maps(panels, path, title: str = "", vmin=None) -> Path:
+    """Attention weights as heat maps, one panel per example: each output (row) over the inputs.
+
+    ``panels`` is a list of ``(panel_title, weights, input_labels, output_labels)``: ``weights``
+    a 2-D array ``(outputs, inputs)`` (row t: the weights of output t over the inputs), the
+    labels one per column and one per row. ``vmin`` fixes the bottom of every panel's colour
+    scale (``0`` for softmax weights); the top is each panel's largest weight.
+
+    Course 5, weeks 3-4; lessons c5w3_attention, c5w4_transformer.
+    """
+    plt = pyplot()
+    panels = list(panels)
+    if not panels:
+        raise invalid("panels", "a non-empty list of (title, weights, input_labels, "
+                      "output_labels)", panels, "attention_maps")
+    fig, axes = plt.subplots(len(panels), 1, figsize=(9, 2.6 * len(panels)), squeeze=False)
+    for ax, (label, weights, inputs, outputs) in zip(axes[:, 0], panels):
+        ax.imshow(np.asarray(weights), cmap="viridis", aspect="auto", vmin=vmin)
+        ax.set_xticks(range(len(inputs)))
+        ax.set_xticklabels(list(inputs), fontsize=8)
+        ax.set_yticks(range(len(outputs)))
+        ax.set_yticklabels(list(outputs), fontsize=7)
+        ax.set_title(label, fontsize=9)
+    if title:
+        fig.suptitle(title)
+    return save(fig, path)

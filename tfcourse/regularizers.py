@@ -25,8 +25,9 @@ its gradient is (λ/(2m))·sign(W) and it drives weights to exactly zero (sparse
 :class:`L2` and :class:`L1` are registered subclasses of Keras's regularizers that take the
 course's (λ, m) and save them; they compute the penalty with Keras's own code.
 
-Example:
-    >>> keras.layers.Dense(20, "relu", kernel_regularizer=L2(0.7, m=len(x_train)))
+Example::
+
+    keras.layers.Dense(20, "relu", kernel_regularizer=L2(0.7, m=len(x_train)))
 """
 from __future__ import annotations
 
@@ -34,29 +35,38 @@ import numbers
 
 import keras
 
+from tfcourse.checks import invalid
+
 
 def keras_factor(lambd: float, m: int) -> float:
-    """The Keras ``l2=``/``l1=`` factor for the course's λ and training-set size m: λ / (2m)."""
+    """The Keras ``l2=``/``l1=`` factor for the course's λ and training-set size m: λ / (2m).
+
+    Course 2, week 1; used by no lesson yet.
+    """
     _check(lambd, m, "keras_factor")
     return float(lambd) / (2.0 * int(m))
 
 
 def course_lambda(factor: float, m: int) -> float:
-    """The course's λ for a Keras ``l2=``/``l1=`` factor and training-set size m: 2m · factor."""
+    """The course's λ for a Keras ``l2=``/``l1=`` factor and training-set size m: 2m · factor.
+
+    Course 2, week 1; used by no lesson yet.
+    """
     return 2.0 * int(m) * float(factor)
 
 
 def _check(lambd, m, who):
     if isinstance(lambd, bool) or not isinstance(lambd, numbers.Real) or not lambd >= 0:
-        raise ValueError(f"{who}: argument `lambd` must be a number >= 0. Received: lambd={lambd!r}")
+        raise invalid("lambd", "a number >= 0", lambd, who)
     if isinstance(m, bool) or not isinstance(m, numbers.Integral) or m < 1:
-        raise ValueError(f"{who}: argument `m` (the training-set size) must be a positive int. "
-                         f"Received: m={m!r}")
+        raise invalid("m", "a positive integer (the training-set size)", m, who)
 
 
 @keras.saving.register_keras_serializable(package="tfcourse")
 class L2(keras.regularizers.L2):
     """The course's L2 penalty ``λ/(2m) · ‖W‖²_F``; equals ``keras.regularizers.L2(λ/(2m))``.
+
+    Course 2, week 1 and Course 3, week 1; lessons c2w1_regularization, c3w1_bias_variance.
 
     Args:
         lambd: the course's λ (``lambd`` as in the assignment; ``lambda`` is a Python keyword).
@@ -75,6 +85,8 @@ class L2(keras.regularizers.L2):
 @keras.saving.register_keras_serializable(package="tfcourse")
 class L1(keras.regularizers.L1):
     """The L1 penalty ``λ/(2m) · Σ|w|``; equals ``keras.regularizers.L1(λ/(2m))``.
+
+    Course 2, week 1; used by no lesson yet.
 
     Args:
         lambd: λ >= 0.

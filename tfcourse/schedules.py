@@ -36,6 +36,7 @@ Example (the course's worked values):
 import keras
 from keras import ops
 
+from tfcourse.checks import invalid
 from tfcourse.optimizers import check_learning_rate
 
 _register = keras.saving.register_keras_serializable(package="tfcourse")
@@ -52,15 +53,15 @@ def _check(name, value, ok, what):
     if ops.is_tensor(value) or isinstance(value, keras.Variable):
         return value
     if not _is_number(value) and not hasattr(value, "__float__") or isinstance(value, bool):
-        raise ValueError(f"{name} must be {what}, got {name}={value!r}")
+        raise invalid(name, what, value)
     if not ok(float(value)):
-        raise ValueError(f"{name} must be {what}, got {name}={value!r}")
+        raise invalid(name, what, value)
     return value
 
 
 def _rate0(value, name="learning_rate0"):
     if not _is_number(value) and not hasattr(value, "__float__"):
-        raise ValueError(f"{name} must be a number >= 0, got {name}={value!r}")
+        raise invalid(name, "a number >= 0", value)
     return check_learning_rate(value, name)
 
 
@@ -78,7 +79,7 @@ def _positive(name, value):
 
 def _interval(name, value):
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {name}={value!r}")
+        raise invalid(name, "a positive integer", value)
     return value
 
 
@@ -86,6 +87,8 @@ def _interval(name, value):
 
 def update_lr(learning_rate0, epoch_num, decay_rate):
     """α = α0 / (1 + decay_rate · epoch_num): decay every epoch (the course's `update_lr`).
+
+    Course 2, week 2; used by no lesson yet.
 
     Example: update_lr(0.5, 2, 1) = 0.5 / 3 = 0.1666…
     """
@@ -97,16 +100,20 @@ def update_lr(learning_rate0, epoch_num, decay_rate):
 def exponential_decay(learning_rate0, epoch_num, base=0.95):
     """α = base^epoch_num · α0 (the lecture's 0.95^epoch_num · α0).
 
+    Course 2, week 2; used by no lesson yet.
+
     Example: exponential_decay(0.2, 2) = 0.95² · 0.2 = 0.1805
     """
     learning_rate0 = _rate0(learning_rate0)
     epoch_num = _epoch(epoch_num)
-    base = _check("base", base, lambda v: 0 < v <= 1, "in (0, 1]")
+    base = _check("base", base, lambda v: 0 < v <= 1, "a number in (0, 1]")
     return base**epoch_num * learning_rate0
 
 
 def sqrt_decay(learning_rate0, epoch_num, k=1.0):
     """α = k / √epoch_num · α0, for epoch_num ≥ 1 (the lecture's counting).
+
+    Course 2, week 2; used by no lesson yet.
 
     Example: sqrt_decay(0.2, 4, k=1) = 1/2 · 0.2 = 0.1
     """
@@ -118,16 +125,20 @@ def sqrt_decay(learning_rate0, epoch_num, k=1.0):
 def staircase_decay(learning_rate0, epoch_num, drop=0.5, interval=10):
     """α = α0 · drop^⌊epoch_num / interval⌋: a discrete staircase (halve every 10 epochs).
 
+    Course 2, week 2; used by no lesson yet.
+
     Example: staircase_decay(0.2, 25, drop=0.5, interval=10) = 0.2 · 0.5² = 0.05
     """
     learning_rate0 = _rate0(learning_rate0)
     epoch_num, interval = _epoch(epoch_num), _interval("interval", interval)
-    drop = _check("drop", drop, lambda v: 0 < v <= 1, "in (0, 1]")
+    drop = _check("drop", drop, lambda v: 0 < v <= 1, "a number in (0, 1]")
     return learning_rate0 * drop ** (epoch_num // interval)
 
 
 def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
     """α = α0 / (1 + decay_rate · ⌊epoch_num / time_interval⌋) (the course's `schedule_lr_decay`).
+
+    Course 2, week 2; lesson c2w2_optimization.
 
     Decaying every epoch (`update_lr`) collapses the rate over 10 000 epochs; this form lowers it
     only every `time_interval` epochs.
@@ -154,6 +165,8 @@ FORMULAS = {
 def epoch_schedule(formula, learning_rate0, **kwargs):
     """A `schedule(epoch, lr)` for `keras.callbacks.LearningRateScheduler` from a course formula.
 
+    Course 2, week 2; used by no lesson yet.
+
     Args:
         formula: one of the functions above, or its name ("update_lr", …).
         learning_rate0: α0.
@@ -169,7 +182,8 @@ def epoch_schedule(formula, learning_rate0, **kwargs):
     """
     fn = FORMULAS.get(formula) if isinstance(formula, str) else formula
     if fn not in FORMULAS.values():
-        raise ValueError(f"formula must be one of {sorted(FORMULAS)}, got formula={formula!r}")
+        raise invalid("formula", "one of the functions above or one of their names "
+                      + ", ".join(repr(n) for n in sorted(FORMULAS)), formula, "epoch_schedule")
     offset = 1 if fn is sqrt_decay else 0
     fn(learning_rate0, offset, **kwargs)  # validate the arguments now, not at epoch 0 of fit
 
@@ -212,6 +226,8 @@ class _EpochDecay(keras.optimizers.schedules.LearningRateSchedule):
 class InverseTimeEpochDecay(_EpochDecay):
     """α = α0 / (1 + decay_rate · epoch), epoch = ⌊step / steps_per_epoch⌋ (the course's `update_lr`).
 
+    Course 2, week 2; lesson c2w2_optimization.
+
     Same as `keras.optimizers.schedules.InverseTimeDecay(α0, steps_per_epoch, decay_rate,
     staircase=True)`; here to read in the course's terms.
 
@@ -241,6 +257,8 @@ class InverseTimeEpochDecay(_EpochDecay):
 class ExponentialEpochDecay(_EpochDecay):
     """α = base^epoch · α0, epoch = ⌊step / steps_per_epoch⌋ (the lecture's 0.95^epoch · α0).
 
+    Course 2, week 2; used by no lesson yet.
+
     Args:
         initial_learning_rate: α0 >= 0.
         base: in (0, 1], defaults to 0.95.
@@ -249,7 +267,7 @@ class ExponentialEpochDecay(_EpochDecay):
 
     def __init__(self, initial_learning_rate, base=0.95, steps_per_epoch=1, name=None):
         super().__init__(initial_learning_rate, steps_per_epoch, name)
-        self.base = float(_check("base", base, lambda v: 0 < v <= 1, "in (0, 1]"))
+        self.base = float(_check("base", base, lambda v: 0 < v <= 1, "a number in (0, 1]"))
 
     def _formula(self, epoch):
         return exponential_decay(self.initial_learning_rate, epoch, self.base)
@@ -261,6 +279,8 @@ class ExponentialEpochDecay(_EpochDecay):
 @_register
 class SqrtEpochDecay(_EpochDecay):
     """α = k / √(epoch + 1) · α0, epoch = ⌊step / steps_per_epoch⌋ counted from 0.
+
+    Course 2, week 2; used by no lesson yet.
 
     The lecture's k/√epoch_num · α0 with epoch_num = epoch + 1 (it counts epochs from 1).
 
@@ -287,6 +307,8 @@ class SqrtEpochDecay(_EpochDecay):
 class StaircaseEpochDecay(_EpochDecay):
     """α = α0 · drop^⌊epoch / interval⌋, epoch = ⌊step / steps_per_epoch⌋: a discrete staircase.
 
+    Course 2, week 2; used by no lesson yet.
+
     Args:
         initial_learning_rate: α0 >= 0.
         drop: the factor per stair, in (0, 1]; defaults to 0.5.
@@ -296,7 +318,7 @@ class StaircaseEpochDecay(_EpochDecay):
 
     def __init__(self, initial_learning_rate, drop=0.5, interval=10, steps_per_epoch=1, name=None):
         super().__init__(initial_learning_rate, steps_per_epoch, name)
-        self.drop = float(_check("drop", drop, lambda v: 0 < v <= 1, "in (0, 1]"))
+        self.drop = float(_check("drop", drop, lambda v: 0 < v <= 1, "a number in (0, 1]"))
         self.interval = _interval("interval", interval)
 
     def _formula(self, epoch):
@@ -309,6 +331,8 @@ class StaircaseEpochDecay(_EpochDecay):
 @_register
 class ScheduledInverseTimeDecay(_EpochDecay):
     """α = α0 / (1 + decay_rate · ⌊epoch / time_interval⌋) (the course's `schedule_lr_decay`).
+
+    Course 2, week 2; lesson c2w2_optimization.
 
     epoch = ⌊step / steps_per_epoch⌋. The course's optimization assignment uses
     decay_rate 0.3 and time_interval 1000 with 5 mini-batches per epoch.

@@ -1,0 +1,75 @@
+"""tfcourse.plots: one backend selected by the call itself, one way to save, explicit split labels."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tfcourse import plots
+
+
+def test_pyplot_selects_agg_whatever_was_imported_before(tmp_path):
+    # Another backend chosen first (pyplot imported under it): pyplot() must still give Agg.
+    code = ("import matplotlib; matplotlib.use('pdf'); import matplotlib.pyplot as plt; "
+            "from tfcourse import plots; p = plots.pyplot(); print(p.get_backend())")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip().lower() == "agg"
+
+
+def test_import_does_not_load_matplotlib(tmp_path):
+    code = "import sys, tfcourse.plots; print('matplotlib' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "False"
+
+
+def test_save_creates_folders_uses_the_dpi_and_closes(tmp_path):
+    plt = plots.pyplot()
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [0, 1])
+    path = plots.save(fig, tmp_path / "a" / "b" / "line.png")
+    assert path == tmp_path / "a" / "b" / "line.png" and path.is_file()
+    assert not plt.fignum_exists(fig.number)
+    image = plt.imread(path)
+    assert image.shape[:2] == (1 * plots.DPI, 2 * plots.DPI)
+
+
+def _spy_legends(monkeypatch):
+    seen = {}
+    real_save = plots.save
+
+    def spy(fig, path):
+        seen["texts"] = [t.get_text() for ax in fig.axes if ax.get_legend()
+                         for t in ax.get_legend().get_texts()]
+        return real_save(fig, path)
+
+    monkeypatch.setattr(plots, "save", spy)
+    return seen
+
+
+@pytest.mark.parametrize("kwargs, suffix", [({}, "dev"), ({"val_label": "test"}, "test")])
+def test_learning_curves_label_the_validation_split(tmp_path, monkeypatch, kwargs, suffix):
+    seen = _spy_legends(monkeypatch)
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}
+    plots.learning_curves({"net": history}, tmp_path / "lc.png", **kwargs)
+    assert seen["texts"] == ["net", f"net ({suffix})"]
+    assert (tmp_path / "lc.png").is_file()
+
+
+def test_learning_curves_without_the_metrics_names_the_argument(tmp_path):
+    with pytest.raises(ValueError, match=r"learning_curves: argument `metrics`.*"
+                                         r"Received: metrics=\('accuracy',\)"):
+        plots.learning_curves({"net": {"loss": [1.0]}}, tmp_path / "x.png",
+                              metrics=("accuracy",))
+
+
+def test_attention_maps(tmp_path):
+    weights = np.full((3, 4), 0.25)
+    path = plots.attention_maps([("“abcd” → xyz", weights, "abcd", "xyz")], tmp_path / "att.png",
+                                title="attention", vmin=0)
+    assert path.is_file()
+    with pytest.raises(ValueError, match="attention_maps: argument `panels`"):
+        plots.attention_maps([], tmp_path / "none.png")
