@@ -51,7 +51,7 @@ import numpy as np
 
 import keras
 from tfcourse import plots, sequence
-from tfcourse.data import load_dinosaur_names
+from tfcourse.data import DINOSAUR_NAMES_FILE, load_dinosaur_names
 from tfcourse.errors import UsageError
 from tfcourse.lesson import Lesson
 
@@ -145,8 +145,8 @@ def run(ctx):
     xv, yv, wv = encode_names(held_names)
     mean_len = float(np.mean([len(n) + 1 for n in names]))  # characters per name, "\n" included
     ctx.log(f"{len(train_names)} training and {len(held_names)} held-out names from "
-            f"{NAMES_FILE.name}, {mean_len:.1f} characters per name with the final '\\n', "
-            f"vocabulary {len(VOCAB)}")
+            f"{DINOSAUR_NAMES_FILE.name}, {mean_len:.1f} characters per name with the final "
+            f"'\\n', vocabulary {len(VOCAB)}")
 
     ## Part 3: the model, with gradient clipping; stop when held-out names stop improving
     model = char_model()
