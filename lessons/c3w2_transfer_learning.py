@@ -21,14 +21,14 @@ margin this small data set cannot make large.
 Steps:
 
 1. Pretrain a small ConvNet on A (conv 3×3×16 → conv 3×3×32 → max-pool → dense 64 → softmax 5).
-2. Export it with :func:`tfcourse.export.export_model` to ``<out>/pretrained/`` (a SavedModel and
-   a ``.keras`` file) and load the ``.keras`` file back: the pretrained network is a file, as it
-   would be when downloaded.
+2. Export it with :func:`tfcourse.transfer.export_and_reload` to ``<out>/pretrained/`` (a
+   SavedModel and a ``.keras`` file) and load the ``.keras`` file back: the pretrained network is
+   a file, as it would be when downloaded.
 3. *Frozen*: the loaded convolutional base (up to the flattened conv features — the general,
    low-level part; the dense layer is specific to 0–4) with ``trainable = False`` and a new
-   softmax head for 5–9, trained with Adam (1e-3).
-4. *Fine-tuned*: from the frozen model, unfreeze the last conv layer and train on at a ten
-   times lower rate (1e-4).
+   softmax head for 5–9 (:func:`tfcourse.transfer.new_head`), trained with Adam (1e-3).
+4. *Fine-tuned*: from the frozen model, unfreeze the last conv layer
+   (:func:`tfcourse.transfer.unfreeze`) and train on at a ten times lower rate (1e-4).
 5. *Scratch*: the same architecture, randomly initialised, trained on the same images.
 
 Every fit uses ``EarlyStopping`` on B's dev loss (best weights restored).
@@ -43,8 +43,8 @@ import numpy as np
 
 from tfcourse import data, plots
 from tfcourse.callbacks import LearningCurves
-from tfcourse.export import export_model
 from tfcourse.lesson import Lesson, int_arg
+from tfcourse.transfer import export_and_reload, new_head, unfreeze
 
 PER_CLASS = 2  # task B's training images per class (--per-class)
 TASK_A, TASK_B = (0, 1, 2, 3, 4), (5, 6, 7, 8, 9)
@@ -68,23 +68,16 @@ def compile_(model, lr):
     return model
 
 
-def task(x, y, digits):
-    keep = np.isin(y, digits)
-    return x[keep], (y[keep] - digits[0]).astype("int64")  # labels 0..4
-
-
 def run(ctx):
     ## Data: task A (0–4, all of it) and task B (5–9, a few per class)
     ds = data.load_digits(seed=ctx.seed, flatten=False)
-    a_train, a_test = task(ds.x_train, ds.y_train, TASK_A), task(ds.x_test, ds.y_test, TASK_A)
-    xb, yb = task(ds.x_train, ds.y_train, TASK_B)
-    rng = np.random.RandomState(ctx.seed)
     per_class = ctx.args.per_class
-    few = np.concatenate([rng.choice(np.flatnonzero(yb == c), per_class, replace=False)
-                          for c in range(5)])
-    b_train = (xb[few], yb[few])
-    b_dev, b_test = task(ds.x_dev, ds.y_dev, TASK_B), task(ds.x_test, ds.y_test, TASK_B)
-    ctx.log(f"task A (0-4): train {len(a_train[0])}; task B (5-9): train {len(few)}, "
+    # labels 0..4 in each task; B's few images drawn with the legacy RandomState of this seed
+    tasks = data.digits_transfer_split(ds, per_class, np.random.RandomState(ctx.seed),
+                                       TASK_A, TASK_B)
+    a_train, a_test = tasks.a_train, tasks.a_test
+    b_train, b_dev, b_test = tasks.b_train, tasks.b_dev, tasks.b_test
+    ctx.log(f"task A (0-4): train {len(a_train[0])}; task B (5-9): train {len(b_train[0])}, "
             f"dev {len(b_dev[0])}, test {len(b_test[0])}")
 
     def fit(model, train, name, epochs, patience=15):
@@ -109,31 +102,23 @@ def run(ctx):
     ctx.log(f"task A test accuracy {acc_a:.3f}")
 
     ## 2. Export, and load the exported network back
-    path = export_model(pretrained, "pretrained_digits_0_4", ctx.path("pretrained"))
-    loaded = keras.saving.load_model(path.with_suffix(".keras"))
+    path, loaded = export_and_reload(pretrained, "pretrained_digits_0_4", ctx.path("pretrained"))
     ctx.log(f"exported to {path}/ and reloaded {path.name}.keras")
 
     ## 3. Frozen base, new head
     ctx.section("Frozen pretrained conv base + new softmax head")
-    base = keras.Model(loaded.inputs, loaded.get_layer("flatten").output, name="base")
-    base.trainable = False
-    inputs = keras.Input((8, 8, 1))
-    outputs = keras.layers.Dense(5, activation="softmax", name="new_head")(base(inputs,
-                                                                              training=False))
-    frozen = fit(compile_(keras.Model(inputs, outputs, name="frozen"), 1e-3), b_train, "frozen",
-                 ctx.epochs)
+    frozen, base = new_head(loaded, "flatten", 5, name="frozen")
+    frozen = fit(compile_(frozen, 1e-3), b_train, "frozen", ctx.epochs)
     ctx.record("frozen_test_accuracy", test_accuracy(frozen))
 
     ## 4. Fine-tune the last layers at a lower rate
     ctx.section("Fine-tuning the last conv layer at 1e-4")
-    base.trainable = True
-    for layer in base.layers:
-        layer.trainable = layer.name == "conv_2"
+    unfreeze(base, "conv_2")
     finetuned = fit(compile_(frozen, 1e-4), b_train, "finetuned", ctx.epochs)
     ctx.record("finetuned_test_accuracy", test_accuracy(finetuned))
 
     ## 5. The same network from scratch on the same few images
-    ctx.section(f"From scratch on the {len(few)} images")
+    ctx.section(f"From scratch on the {len(b_train[0])} images")
     scratch = fit(compile_(convnet("scratch"), 1e-3), b_train, "scratch", ctx.epochs)
     ctx.record("scratch_test_accuracy", test_accuracy(scratch))
 

@@ -38,9 +38,10 @@ This lesson has three parts.
    ``tfcourse.export.export_model`` pins its ``serve`` endpoint to ``training=False``, so the
    augmented model is exported as it is and serves what ``predict`` computes.
 3. **Transfer learning** from a network this lesson trained and exported itself (no download):
-   a ResNet is trained on the digits 0–4, exported with ``tfcourse.export.export_model`` under
-   the output folder and loaded back; its convolutional base is frozen and a new softmax head is
-   trained on the digits 5–9 from only a few labelled images per class (the course: MobileNetV2
+   a ResNet is trained on the digits 0–4 (``tfcourse.data.digits_transfer_split``), exported
+   with ``tfcourse.transfer.export_and_reload`` under the output folder and loaded back; its
+   convolutional base is frozen and a new softmax head is trained on the digits 5–9 from only a
+   few labelled images per class (the course: MobileNetV2
    pretrained on ImageNet, a new head for alpacas, 0.88 with the base frozen, ~0.98 after
    fine-tuning the top layers at a tenth of the learning rate). The same network trained from
    scratch on the same few images is the baseline; then the last stage is fine-tuned.
@@ -59,9 +60,9 @@ import keras
 import numpy as np
 
 from tfcourse import data, plots
-from tfcourse.export import export_model
 from tfcourse.lesson import Lesson, int_arg
 from tfcourse.resnet import small_resnet, weight_layer_depth
+from tfcourse.transfer import export_and_reload, new_head, unfreeze
 from tfcourse.training import accuracy
 
 STAGES = ((8, 8, 32), (16, 16, 64))  # (F1, F2, F3) per stage; ResNet-50's are 8-32× wider
@@ -163,47 +164,38 @@ def run(ctx):
 
     ## Part 3: transfer learning — pretrain on digits 0-4, export, reload
     ctx.section("Transfer learning: digits 0-4 -> digits 5-9")
-    old = ds.y_train < 5
+    # task A: every image of 0-4; task B: SHOTS training images of each of 5-9 (labels 0-4),
+    # drawn with NumPy's default_rng of this seed
+    tasks = data.digits_transfer_split(ds, SHOTS, np.random.default_rng(ctx.seed))
     source = build(num_classes=5)
-    train(source, ds.x_train[old], ds.y_train[old],
-          (ds.x_dev[ds.y_dev < 5], ds.y_dev[ds.y_dev < 5]), "pretrain_0_4")
+    train(source, *tasks.a_train, tasks.a_dev, "pretrain_0_4")
     ctx.record("pretrained_test_accuracy_0_4",
                accuracy(source, ds.x_test[ds.y_test < 5], ds.y_test[ds.y_test < 5]))
-    saved = export_model(source, "digits_0_4", ctx.path("pretrained"))
-    ctx.log(f"pretrained on {old.sum()} images of 0-4: test accuracy "
+    saved, reloaded = export_and_reload(source, "digits_0_4", ctx.path("pretrained"))
+    ctx.log(f"pretrained on {len(tasks.a_train[0])} images of 0-4: test accuracy "
             f"{ctx.results['pretrained_test_accuracy_0_4']:.3f}; exported to {saved}/ and "
             f"{saved}.keras")
-    reloaded = keras.models.load_model(f"{saved}.keras")
 
     ## Part 3: a new head on digits 5-9, from a few labelled images
-    rng = np.random.default_rng(ctx.seed)
-    few = np.concatenate([rng.choice(np.flatnonzero(ds.y_train == d), SHOTS, replace=False)
-                          for d in range(5, 10)])
-    x_few, y_few = ds.x_train[few], ds.y_train[few] - 5  # labels 0-4 for the new task
-    new_dev = (ds.x_dev[ds.y_dev >= 5], ds.y_dev[ds.y_dev >= 5] - 5)
-    x_new_test, y_new_test = ds.x_test[ds.y_test >= 5], ds.y_test[ds.y_test >= 5] - 5
+    (x_few, y_few), new_dev, (x_new_test, y_new_test) = tasks.b_train, tasks.b_dev, tasks.b_test
     head_epochs = HEAD_EPOCHS_FACTOR * ctx.epochs
 
-    base = keras.Model(reloaded.input, reloaded.get_layer("features").output, name="base")
-    base.trainable = False  # frozen: its BatchNormalization layers also stay in inference mode
-    inputs = keras.Input(shape, name="image")
-    features = base(inputs, training=False)
-    transfer = compile_model(keras.Model(
-        inputs, keras.layers.Dense(5, activation="softmax", name="new_head")(features),
-        name="transfer"), HEAD_LEARNING_RATE)
+    # the base up to its pooled features, frozen (its BatchNormalization layers stay in
+    # inference mode), under a new softmax head
+    transfer, base = new_head(reloaded, "features", 5, name="transfer", input_name="image")
+    compile_model(transfer, HEAD_LEARNING_RATE)
     transfer_curves = {"frozen base + new head": train(transfer, x_few, y_few, new_dev,
                                                        "transfer_head", head_epochs)}
     ctx.record("transfer_test_accuracy", accuracy(transfer, x_new_test, y_new_test),
                course=COURSE["transfer_test_accuracy"])
-    ctx.log(f"frozen base, new head, {len(few)} images: test accuracy "
+    ctx.log(f"frozen base, new head, {len(x_few)} images: test accuracy "
             f"{ctx.results['transfer_test_accuracy']:.3f}")
 
     ## Part 3: fine-tune the last stage at a tenth of the learning rate
-    # base(..., training=False) above keeps its BatchNormalization layers in inference mode
-    # even when they become trainable: 50 images would make poor batch statistics.
-    base.trainable = True
-    for layer in base.layers:
-        layer.trainable = layer.name.startswith("stage2")
+    # The last stage's BatchNormalization layers become trainable too, and in Keras 3 they then
+    # train in training mode (batch statistics of the 50 images) despite the base being called
+    # with training=False: see tfcourse.transfer.new_head. The measured results include this.
+    unfreeze(base, "stage2")
     compile_model(transfer, LEARNING_RATE / 10)  # the course: a tenth of the base's rate
     transfer_curves["fine-tuned last stage"] = train(transfer, x_few, y_few, new_dev,
                                                      "transfer_finetune", head_epochs)
@@ -216,7 +208,7 @@ def run(ctx):
     transfer_curves["from scratch"] = train(scratch, x_few, y_few, new_dev, "scratch",
                                             head_epochs)
     ctx.record("scratch_test_accuracy", accuracy(scratch, x_new_test, y_new_test))
-    ctx.log(f"same network from scratch, {len(few)} images: test accuracy "
+    ctx.log(f"same network from scratch, {len(x_few)} images: test accuracy "
             f"{ctx.results['scratch_test_accuracy']:.3f}")
     plots.learning_curves(transfer_curves, ctx.path("transfer_curves.png"),
                           metrics=("loss", "accuracy"),

@@ -24,10 +24,11 @@ from wrecking an update. Differences: mini-batches of names with Adam instead of
 SGD step, and names padded to the same length with zero sample weights on the padding.
 
 Data: a list of 271 well-known dinosaur genus names shipped with the package
-(``tfcourse/dinosaur_names.txt``, written for this project). The course's file cannot be
-downloaded here; Python ships no list of names this close to it (keywords and module names are
-too few and too unlike names, and the words in Unicode character names are dominated by Hangul
-syllables), and dinosaur names keep the course's fun: the model should learn "-saurus",
+(``tfcourse/data/dinosaur_names.txt``, written for this project, read by
+``tfcourse.data.load_dinosaur_names``). The course's file cannot be downloaded here; Python
+ships no list of names this close to it (keywords and module names are too few and too unlike
+names, and the words in Unicode character names are dominated by Hangul syllables), and
+dinosaur names keep the course's fun: the model should learn "-saurus",
 "-raptor", "-ceratops" and the like. With a fifth of the course's names a 50-unit RNN soon
 recites its training names instead of inventing new ones, so a tenth of the names is held out
 and training stops (best weights kept) when their loss stops falling — the course's model,
@@ -46,19 +47,30 @@ are in the training list are marked), ``learning_curves.png``, ``results.json``,
 and the next-character model exported to ``saved_models/c5w1_rnn/`` (input: character ids
 (m, T) as float32, "\\n" = 0, a–z = 1–26; output: (m, T, 27) probabilities of the next character).
 """
-from pathlib import Path
-
 import numpy as np
 
 import keras
 from tfcourse import plots, sequence
+from tfcourse.data import DINOSAUR_NAMES_FILE, load_dinosaur_names
 from tfcourse.errors import UsageError
 from tfcourse.lesson import Lesson
 
-NAMES_FILE = Path(__import__("tfcourse").__file__).parent / "dinosaur_names.txt"
 VOCAB = "\n" + "abcdefghijklmnopqrstuvwxyz"  # the course's 27 symbols: "\n" = 0, a–z = 1–26
 N_A = 50  # the course's hidden size
 TEMPERATURES = (0.2, 0.5, 1.0, 1.5)
+
+
+def __getattr__(name):  # PEP 562: the names' old home, for one release
+    moved = {"NAMES_FILE": "DINOSAUR_NAMES_FILE", "load_names": "load_dinosaur_names"}
+    if name in moved:
+        import warnings
+
+        from tfcourse import data
+
+        warnings.warn(f"lessons.c5w1_rnn.{name} moved to tfcourse.data.{moved[name]}; the old "
+                      f"path goes in the next release", DeprecationWarning, stacklevel=2)
+        return getattr(data, moved[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_cells(seed):
@@ -85,11 +97,6 @@ def check_cells(seed):
         diffs[name] = max(np.max(np.abs(np.asarray(a) - a_keras)),
                           np.max(np.abs(np.asarray(y) - y_keras)))
     return diffs
-
-
-def load_names():
-    names = [n.strip().lower() for n in NAMES_FILE.read_text(encoding="utf8").split()]
-    return [n for n in names if n and set(n) <= set(VOCAB[1:])]
 
 
 def encode_names(names):
@@ -129,7 +136,7 @@ def run(ctx):
 
     ## Part 2: the data, names as character ids; a tenth of the names held out
     ctx.section("Dinosaur names")
-    names = load_names()
+    names = load_dinosaur_names(VOCAB[1:])  # every name written in the 26 letters
     order = np.random.default_rng(ctx.seed).permutation(len(names))
     held = {names[i] for i in order[:len(names) // 10]}
     train_names = [n for n in names if n not in held]
@@ -138,8 +145,8 @@ def run(ctx):
     xv, yv, wv = encode_names(held_names)
     mean_len = float(np.mean([len(n) + 1 for n in names]))  # characters per name, "\n" included
     ctx.log(f"{len(train_names)} training and {len(held_names)} held-out names from "
-            f"{NAMES_FILE.name}, {mean_len:.1f} characters per name with the final '\\n', "
-            f"vocabulary {len(VOCAB)}")
+            f"{DINOSAUR_NAMES_FILE.name}, {mean_len:.1f} characters per name with the final "
+            f"'\\n', vocabulary {len(VOCAB)}")
 
     ## Part 3: the model, with gradient clipping; stop when held-out names stop improving
     model = char_model()

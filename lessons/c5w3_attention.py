@@ -24,12 +24,12 @@ the decoder instead of being two extra inputs; and the energy output is linear (
 additive attention) where the course has a ReLU, which can leave every energy at 0 and the
 attention uniform early in training (``--energy-activation relu`` runs the course's choice).
 
-Data: generated with Python's ``datetime`` (no download; the course used the Faker package), dates
-from 1950 to 2049 in 13 formats, in English, French and German: "3 may 1979", "03 may 1979",
-"3 may 79", "may 3, 1979", "thursday, may 3, 1979", "thu 3 may 1979", "05/03/79" (US:
-month/day), "03.05.1979" (German: day.month), "3. mai 1979", "3 mai 1979" (French),
-"le 3 mai 1979", "1979-05-03" and "3 sep. 1979"-style abbreviations, all lower-cased as in
-the course.
+Data (``tfcourse.data.dates``): generated with Python's ``datetime`` (no download; the course
+used the Faker package), dates from 1950 to 2049 in 13 formats, in English, French and German:
+"3 may 1979", "03 may 1979", "3 may 79", "may 3, 1979", "thursday, may 3, 1979",
+"thu 3 may 1979", "05/03/79" (US: month/day), "03.05.1979" (German: day.month), "3. mai 1979",
+"3 mai 1979" (French), "le 3 mai 1979", "1979-05-03" and "3 sep. 1979"-style abbreviations, all
+lower-cased as in the course.
 Two-digit years are unambiguous because every year is in 1950–2049 (50–99 → 19xx, 00–49 → 20xx),
 and the held-out test dates are calendar days that never occur in the training set, so exact-match
 accuracy measures generalization, not recall.
@@ -39,91 +39,30 @@ columns input characters), ``learning_curves.png``, ``examples.txt`` (test trans
 ones first), ``results.json`` with ``exact_match_accuracy`` (whole date right) and
 ``char_accuracy``, TensorBoard logs, and the translator exported to
 ``saved_models/c5w3_attention/`` (input: (m, 30) character ids as float32; output: (m, 10, 11)
-probabilities; ``decode`` below turns them into text).
+probabilities; ``tfcourse.data.dates.decode`` turns them into text).
 """
-import datetime
-
 import numpy as np
 
 import keras
 from tfcourse import plots
+from tfcourse.data.dates import (FORMATS, INPUT_CHARS, OUTPUT_CHARS, TX, TY, decode, encode_input,
+                                 encode_output, make_dates)
 from tfcourse.lesson import Lesson, int_arg, positive_number_arg
 from tfcourse.sequence import AttentionDecoder
 
-TX, TY = 30, 10  # input and output lengths, as in the course
-INPUT_CHARS = " ',-./0123456789abcdefghijklmnopqrstuvwxyzäéû"  # id 0 is padding, last+1 unknown
-OUTPUT_CHARS = "0123456789-"
-FIRST, LAST = datetime.date(1950, 1, 1), datetime.date(2049, 12, 31)
-
-MONTHS = {
-    "en": ["january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"],
-    "de": ["januar", "februar", "märz", "april", "mai", "juni", "juli", "august",
-           "september", "oktober", "november", "dezember"],
-}
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-# Each format is a function of the date: the writer's choice of formats and locales.
-FORMATS = {
-    "d month yyyy": lambda d: f"{d.day} {MONTHS['en'][d.month - 1]} {d.year}",
-    "dd month yyyy": lambda d: f"{d.day:02d} {MONTHS['en'][d.month - 1]} {d.year}",
-    "d month yy": lambda d: f"{d.day} {MONTHS['en'][d.month - 1]} {d.year % 100:02d}",
-    "month d, yyyy": lambda d: f"{MONTHS['en'][d.month - 1]} {d.day}, {d.year}",
-    "weekday, month d, yyyy": lambda d: (f"{WEEKDAYS[d.weekday()]}, {MONTHS['en'][d.month - 1]} "
-                                         f"{d.day}, {d.year}"),
-    "wkd d mon yyyy": lambda d: (f"{WEEKDAYS[d.weekday()][:3]} {d.day} "
-                                 f"{MONTHS['en'][d.month - 1][:3]} {d.year}"),
-    "d mon. yyyy": lambda d: f"{d.day} {MONTHS['en'][d.month - 1][:3]}. {d.year}",
-    "mm/dd/yy (US)": lambda d: f"{d.month:02d}/{d.day:02d}/{d.year % 100:02d}",
-    "dd.mm.yyyy (de)": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
-    "d. monat yyyy (de)": lambda d: f"{d.day}. {MONTHS['de'][d.month - 1]} {d.year}",
-    "d mois yyyy (fr)": lambda d: f"{d.day} {MONTHS['fr'][d.month - 1]} {d.year}",
-    "le d mois yyyy (fr)": lambda d: f"le {d.day} {MONTHS['fr'][d.month - 1]} {d.year}",
-    "iso": lambda d: d.isoformat(),
-}
+_MOVED = ("FIRST", "LAST", "MONTHS", "WEEKDAYS", "human_date")  # the rest of the date maker
 
 
-def human_date(d: datetime.date, fmt: str) -> str:
-    return FORMATS[fmt](d).lower()
+def __getattr__(name):  # PEP 562: the date maker's old home, for one release
+    if name in _MOVED:
+        import warnings
 
+        from tfcourse.data import dates
 
-def encode_input(texts) -> np.ndarray:
-    """Character ids, (m, TX): 0 pads on the right, unknown characters get the last id."""
-    index = {c: i + 1 for i, c in enumerate(INPUT_CHARS)}
-    unknown = len(INPUT_CHARS) + 1
-    out = np.zeros((len(texts), TX), "int32")
-    for row, text in enumerate(texts):
-        ids = [index.get(c, unknown) for c in text[:TX]]
-        out[row, :len(ids)] = ids
-    return out
-
-
-def encode_output(texts) -> np.ndarray:
-    return np.array([[OUTPUT_CHARS.index(c) for c in t] for t in texts], "int32")  # (m, TY)
-
-
-def decode(probs) -> list:
-    """(m, TY, 11) probabilities → ISO strings (argmax per output step)."""
-    return ["".join(OUTPUT_CHARS[i] for i in row) for row in np.asarray(probs).argmax(-1)]
-
-
-def make_dates(n_train: int, n_test: int, seed: int):
-    """Train and test examples with disjoint calendar days; formats drawn uniformly."""
-    rng = np.random.default_rng(seed)
-    days = rng.permutation((LAST - FIRST).days + 1)
-    n_test_days = len(days) // 5  # a fifth of the calendar days are held out
-    pools = {"train": days[n_test_days:], "test": days[:n_test_days]}
-    fmts = list(FORMATS)
-    out = {}
-    for part, n in (("train", n_train), ("test", n_test)):
-        picks = rng.choice(pools[part], size=n, replace=n > len(pools[part]))
-        dates = [FIRST + datetime.timedelta(days=int(k)) for k in picks]
-        styles = rng.integers(len(fmts), size=n)
-        human = [human_date(d, fmts[s]) for d, s in zip(dates, styles)]
-        out[part] = (human, [d.isoformat() for d in dates], [fmts[s] for s in styles])
-    return out
+        warnings.warn(f"lessons.c5w3_attention.{name} moved to tfcourse.data.dates.{name}; the old "
+                      f"path goes in the next release", DeprecationWarning, stacklevel=2)
+        return getattr(dates, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def translator(n_a: int, n_s: int, embed: int, energy_activation):

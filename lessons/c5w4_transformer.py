@@ -33,9 +33,9 @@ import numpy as np
 
 import keras
 from keras import ops
-from lessons.c5w3_attention import (INPUT_CHARS, OUTPUT_CHARS, TX, TY, decode, encode_input,
-                                    encode_output, make_dates)
 from tfcourse import plots
+from tfcourse.data.dates import (INPUT_CHARS, OUTPUT_CHARS, TX, TY, decode, encode_input,
+                                 encode_output, make_dates)
 from tfcourse.lesson import Lesson, int_arg, positive_number_arg
 from tfcourse.sequence import LearnedQueries, PositionalEmbedding, positional_encoding
 

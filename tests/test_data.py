@@ -30,7 +30,8 @@ def test_flower_is_the_course_data():
 
 @pytest.mark.parametrize("m", [0, 3, -2])
 def test_flower_rejects_odd_or_tiny_sizes(m):
-    with pytest.raises(UsageError, match="m must be an even number"):
+    with pytest.raises(ValueError, match=f"flower: argument `m` must be an even integer >= 2. "
+                                         f"Received: m={m}"):
         data.flower(m)
 
 
@@ -80,7 +81,8 @@ def test_digits_binary_one_vs_rest_and_balanced():
     assert sum(map(len, (balanced.y_train, balanced.y_dev, balanced.y_test))) == 2 * n_threes
     again = data.load_digits(binary=3, balance=True, seed=5)
     np.testing.assert_array_equal(balanced.x_train, again.x_train)
-    with pytest.raises(UsageError, match="binary must be a digit 0-9, got 10"):
+    with pytest.raises(ValueError, match=r"load_digits: argument `binary` must be an integer "
+                                         r"in \[0, 9\]. Received: binary=10"):
         data.load_digits(binary=10)
 
 
@@ -170,12 +172,14 @@ def test_split_stratify_keeps_label_proportions():
 @pytest.mark.parametrize("ratios", [(0.5, 0.5), (0.7, 0.2, 0.2), (-0.1, 0.6, 0.5),
                                     (0.0, 0.5, 0.5), (0.6, 0.2, 0.1, 0.1)])
 def test_split_rejects_bad_ratios(ratios):
-    with pytest.raises(UsageError, match="ratios must be"):
+    with pytest.raises(ValueError, match="split: argument `ratios` must be three non-negative "
+                                         "numbers summing to 1"):
         data.split(np.zeros((10, 1)), np.zeros(10), ratios)
 
 
 def test_split_rejects_x_and_y_of_different_lengths():
-    with pytest.raises(UsageError, match="differ in length: 10 != 9"):
+    with pytest.raises(ValueError, match=r"split: arguments `x` and `y` must have the same number "
+                                         r"of rows. Received: len\(x\)=10, len\(y\)=9"):
         data.split(np.zeros((10, 1)), np.zeros(9))
 
 
@@ -187,7 +191,8 @@ def test_train_dev_split():
     assert set(xa[:, 0]) | set(xb[:, 0]) == set(range(1000))
     np.testing.assert_array_equal(xb[:, 0], yb)
     for bad in (0, 1, 1.5, -0.2):
-        with pytest.raises(UsageError, match=f"fraction must be in \\(0, 1\\), got {bad}"):
+        with pytest.raises(ValueError, match=f"train_dev_split: argument `fraction` must be a "
+                                             f"number in \\(0, 1\\). Received: fraction={bad}"):
             data.train_dev_split(x, np.arange(1000), fraction=bad)
 
 
@@ -433,3 +438,196 @@ def test_binary_images_mnist_is_one_digit_against_the_rest(tmp_path):
     ds = data.load_binary_images("mnist", tmp_path / "mnist.npz", digit=3)
     np.testing.assert_array_equal(ds.y_train, (arrays["y_train"] == 3).astype(int))
     assert ds.x_train.shape == (20, 784) and ds.classes == ("not 3", "3")
+
+
+# ---------------------------------------------------------------------------------------------
+# The package: one module per job, every old name still at tfcourse.data
+# ---------------------------------------------------------------------------------------------
+
+HOMES = {
+    "dataset": ["Dataset"],
+    "planar": ["flower", "load_flower", "load_moons", "load_circles", "load_football"],
+    "houses": ["HOUSE_FEATURES", "house_prices", "load_house_prices"],
+    "digits": ["load_digits", "digits_transfer_split", "TransferSplit"],
+    "images": ["load_mnist", "FASHION_CLASSES", "load_fashion_mnist", "CIFAR10_CLASSES",
+               "load_cifar10", "load_cat_h5", "BINARY_IMAGE_SETS", "load_binary_images"],
+    "splits": ["split", "train_dev_split", "normalizer"],
+    "names": ["DINOSAUR_NAMES_FILE", "load_dinosaur_names"],
+}
+
+
+@pytest.mark.parametrize("module", sorted(HOMES))
+def test_every_name_is_re_exported_from_its_home(module):
+    home = importlib.import_module(f"tfcourse.data.{module}")
+    for name in HOMES[module]:
+        assert getattr(data, name) is getattr(home, name), name
+        assert name in data.__all__
+
+
+def test_the_package_docstring_is_a_table_of_every_data_set():
+    doc = data.__doc__
+    for loader in ("load_house_prices", "load_flower", "load_circles", "load_football",
+                   "load_moons", "load_digits", "digits_transfer_split", "load_dinosaur_names",
+                   "dates.make_dates", "load_cat_h5", "load_mnist", "load_cifar10",
+                   "load_fashion_mnist"):
+        assert f"\n{loader} " in doc or f"\n{loader}\n" in doc, loader  # the table's first column
+    for word in ("Licence", "generated", "embedded", "downloaded", "CC BY 4.0", "CC BY-SA 3.0"):
+        assert word in doc
+
+
+def test_public_functions_name_their_course_week():
+    for name in data.__all__:
+        obj = getattr(data, name)
+        if callable(obj) and not isinstance(obj, tuple):
+            assert "Course" in (obj.__doc__ or ""), name
+
+
+# ---------------------------------------------------------------------------------------------
+# Dinosaur names (c5w1) and dates (c5w3, c5w4)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_dinosaur_names_ship_with_the_package_and_install():
+    import configparser
+    from pathlib import Path
+
+    names = data.load_dinosaur_names()
+    assert len(names) == 271 and names[0] == "aardonyx"
+    assert all(set(n) <= set("abcdefghijklmnopqrstuvwxyz") for n in names)
+    assert len(set(names)) == len(names)
+    assert data.DINOSAUR_NAMES_FILE.parent == Path(data.__file__).parent
+    assert data.load_dinosaur_names("aeiou") == [n for n in names if set(n) <= set("aeiou")]
+    cfg = configparser.ConfigParser()
+    cfg.read(Path(__file__).resolve().parents[1] / "setup.cfg")
+    assert cfg["options.package_data"]["tfcourse.data"].strip() == "*.txt"
+
+
+def test_dates_encode_decode_and_disjoint_days():
+    from tfcourse.data import dates
+
+    parts = dates.make_dates(300, 100, seed=0)
+    (h_train, iso_train, f_train), (h_test, iso_test, f_test) = parts["train"], parts["test"]
+    assert len(h_train) == len(iso_train) == len(f_train) == 300 and len(h_test) == 100
+    assert not set(iso_train) & set(iso_test)  # held-out calendar days
+    assert set(f_train) <= set(dates.FORMATS)
+    again = dates.make_dates(300, 100, seed=0)
+    assert again["train"] == parts["train"] and again["test"] == parts["test"]
+    x = dates.encode_input(h_train)
+    assert x.shape == (300, dates.TX) and x.dtype == np.int32 and x.max() <= len(dates.INPUT_CHARS)
+    y = dates.encode_output(iso_train)
+    assert y.shape == (300, dates.TY)
+    assert dates.decode(np.eye(len(dates.OUTPUT_CHARS))[y]) == iso_train
+    import datetime
+    d = datetime.date(1979, 5, 3)
+    assert dates.human_date(d, "weekday, month d, yyyy") == "thursday, may 3, 1979"
+    assert dates.human_date(d, "le d mois yyyy (fr)") == "le 3 mai 1979"
+    assert dates.encode_input(["3 may 1979"])[0, :2].tolist() == [
+        dates.INPUT_CHARS.index("3") + 1, dates.INPUT_CHARS.index(" ") + 1]
+    with pytest.raises(ValueError, match="make_dates: argument `n_train` must be a "
+                                         "non-negative integer. Received: n_train=-1"):
+        dates.make_dates(-1, 10, seed=0)
+    with pytest.raises(ValueError, match="human_date: argument `fmt` must be one of"):
+        dates.human_date(d, "yyyy/mm/dd")
+
+
+@pytest.mark.filterwarnings("default::DeprecationWarning")
+def test_the_lessons_old_data_paths_warn_and_return_the_library_objects():
+    import lessons.c5w1_rnn as rnn
+    import lessons.c5w3_attention as attention
+    from tfcourse.data import dates
+
+    for old, new in (("MONTHS", dates.MONTHS), ("human_date", dates.human_date),
+                     ("FIRST", dates.FIRST)):
+        with pytest.warns(DeprecationWarning, match=f"c5w3_attention.{old} moved to "
+                                                    f"tfcourse.data.dates.{old}"):
+            assert getattr(attention, old) is new
+    assert attention.make_dates is dates.make_dates  # still imported there, no warning needed
+    with pytest.warns(DeprecationWarning, match="moved to tfcourse.data.load_dinosaur_names"):
+        assert rnn.load_names is data.load_dinosaur_names
+    with pytest.warns(DeprecationWarning, match="moved to tfcourse.data.DINOSAUR_NAMES_FILE"):
+        assert rnn.NAMES_FILE == data.DINOSAUR_NAMES_FILE
+
+
+def test_no_lesson_imports_another_lesson():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "lessons"
+    for path in sorted(root.glob("c*.py")):
+        assert not re.search(r"^\s*(from lessons|import lessons)", path.read_text(), re.M), path
+
+
+# ---------------------------------------------------------------------------------------------
+# The digits 0-4 -> 5-9 transfer split (c3w2, c4w2)
+# ---------------------------------------------------------------------------------------------
+
+
+def _old_c3w2_split(ds, per_class, seed):
+    """The split c3w2_transfer_learning wrote inline before the library had one."""
+    def task(x, y, digits):
+        keep = np.isin(y, digits)
+        return x[keep], (y[keep] - digits[0]).astype("int64")
+
+    xb, yb = task(ds.x_train, ds.y_train, (5, 6, 7, 8, 9))
+    rng = np.random.RandomState(seed)
+    few = np.concatenate([rng.choice(np.flatnonzero(yb == c), per_class, replace=False)
+                          for c in range(5)])
+    return task(ds.x_train, ds.y_train, (0, 1, 2, 3, 4)), (xb[few], yb[few])
+
+
+def _old_c4w2_split(ds, shots, seed):
+    """The split c4w2_residual_networks wrote inline before the library had one."""
+    rng = np.random.default_rng(seed)
+    few = np.concatenate([rng.choice(np.flatnonzero(ds.y_train == d), shots, replace=False)
+                          for d in range(5, 10)])
+    return (ds.x_train[few], ds.y_train[few] - 5), (ds.x_dev[ds.y_dev >= 5],
+                                                    ds.y_dev[ds.y_dev >= 5] - 5)
+
+
+def _same(a, b):
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+        assert u.dtype == v.dtype
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_transfer_split_draws_what_both_lessons_drew(seed):
+    ds = data.load_digits(seed=seed, flatten=False)
+    tasks = data.digits_transfer_split(ds, 2, np.random.RandomState(seed))
+    a_train, b_train = _old_c3w2_split(ds, 2, seed)
+    _same(tasks.a_train, a_train)
+    _same(tasks.b_train, b_train)
+    tasks = data.digits_transfer_split(ds, 10, np.random.default_rng(seed))
+    b_train, b_dev = _old_c4w2_split(ds, 10, seed)
+    _same(tasks.b_train, b_train)
+    _same(tasks.b_dev, b_dev)
+    again = data.digits_transfer_split(ds, 10, seed)  # an int seed means default_rng(seed)
+    _same(again.b_train, tasks.b_train)
+
+
+def test_transfer_split_tasks_and_sizes():
+    ds = data.load_digits(seed=0)
+    tasks = data.digits_transfer_split(ds, 3, 0)
+    assert tasks.task_a == (0, 1, 2, 3, 4) and tasks.task_b == (5, 6, 7, 8, 9)
+    assert np.bincount(tasks.b_train[1]).tolist() == [3] * 5
+    assert len(tasks.a_train[0]) == int(np.sum(ds.y_train < 5))
+    assert len(tasks.b_test[0]) == int(np.sum(ds.y_test >= 5))
+    assert set(np.unique(tasks.a_dev[1])) == set(range(5))
+    odd = data.digits_transfer_split(ds, 1, 0, task_a=(0, 2, 4), task_b=(9, 7))
+    assert len(odd.b_train[0]) == 2
+    np.testing.assert_array_equal(odd.b_test[1], (ds.y_test[np.isin(ds.y_test, (9, 7))] == 7))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(per_class=0), "argument `per_class` must be an integer in \\[1, "),
+    (dict(per_class=1000), "argument `per_class` must be an integer in \\[1, "),
+    (dict(rng="seed"), "argument `rng` must be a np.random.RandomState"),
+    (dict(task_b=(4, 5)), "argument `task_b` must be digits not in task_a"),
+    (dict(task_a=(0, 0, 1)), "argument `task_a` must be distinct digits 0-9"),
+])
+def test_transfer_split_rejects_bad_arguments(kwargs, match):
+    args = dict(per_class=2, rng=0, **{k: v for k, v in kwargs.items()
+                                       if k not in ("per_class", "rng")})
+    args.update({k: v for k, v in kwargs.items() if k in ("per_class", "rng")})
+    with pytest.raises(ValueError, match="digits_transfer_split: " + match):
+        data.digits_transfer_split(data.load_digits(seed=0), **args)
