@@ -65,15 +65,14 @@ import sys
 from pathlib import Path
 
 from tfcourse.lesson import Lesson, int_arg, number_arg, positive_number_arg
-from tfcourse.tuning.digits import EPOCHS, SPACE
+from tfcourse.tuning import digits
+from tfcourse.tuning.digits import SPACE
 
 TUNERS = ("coarse-to-fine", "random")
 
 
 def build_space(args):
     """The flags' search space as plain values (checked when the hypermodel declares it)."""
-    from tfcourse.tuning import digits
-
     return digits.search_space(lr=(args.lr_min, args.lr_max), beta=(args.beta_min, args.beta_max),
                                units=(args.units_min, args.units_max), max_layers=args.max_layers,
                                batch_size=(args.batch_min, args.batch_max),
@@ -87,8 +86,9 @@ def make_tuner(args, hypermodel, directory, trials, seed, strategy=None):
                   max_consecutive_failed_trials=max(3, trials), directory=str(directory),
                   project_name=args.tuner, distribution_strategy=strategy)
     if args.tuner == "random":
-        # keras_tuner's RandomSearch treats seed 0 as "no seed": the library's mapping.
-        return tuning.RandomSearch(hypermodel, **{**common, "seed": tuning.keras_tuner_seed(seed)})
+        # keras_tuner's RandomSearch treats seed 0 as "no seed": the library's mapping, s + 1.
+        return tuning.RandomSearch(hypermodel,
+                                   **{**common, "seed": tuning.keras_tuner_seed(seed)})
     return tuning.CoarseToFine(hypermodel, rounds=args.rounds, top_k=args.top_k,
                                margin=args.margin, min_quality=args.min_quality, **common)
 
@@ -190,7 +190,7 @@ def run(ctx):
     space = build_space(args)
     import keras_tuner
 
-    tuning.digits.make_hypermodel(space, 1, 10, ctx.seed).build(keras_tuner.HyperParameters())
+    digits.make_hypermodel(space, 1, 10, ctx.seed).build(keras_tuner.HyperParameters())
     tuning.CoarseToFineOracle("val_accuracy", max_trials=trials, rounds=args.rounds,
                               top_k=args.top_k, margin=args.margin,
                               min_quality=args.min_quality)
@@ -204,7 +204,7 @@ def run(ctx):
     if args.mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_float16")
     try:
-        hypermodel = tuning.digits.make_hypermodel(space, len(ds.x_train), len(ds.classes),
+        hypermodel = digits.make_hypermodel(space, len(ds.x_train), len(ds.classes),
                                                    ctx.seed, args.mixed_precision)
 
         ## The search
@@ -332,7 +332,7 @@ def add_arguments(p):
                    help="mixed_float16 policy (useful on recent GPUs)")
 
 
-LESSON = Lesson(__file__, __doc__, run, epochs=EPOCHS, fast_epochs=2, add_arguments=add_arguments,
+LESSON = Lesson(__file__, __doc__, run, epochs=digits.EPOCHS, fast_epochs=2, add_arguments=add_arguments,
                 epochs_help="training epochs per trial",
                 keys=("best_dev_accuracy", "test_accuracy", "trials", "best_learning_rate",
                       "best_beta"))
