@@ -1,4 +1,4 @@
-"""Coarse to fine: after a random round, zoom into the best region and sample again (Course 2, week 3).
+"""Coarse to fine: zoom into the best region and sample again (Course 2, week 3).
 
 Keras Tuner has no coarse-to-fine search: :class:`CoarseToFineOracle` adds it as a real
 ``keras_tuner.Oracle`` (one hook, ``populate_space``), so it works wherever Keras Tuner works

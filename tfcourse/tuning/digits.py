@@ -1,4 +1,4 @@
-"""The lesson's search: an MLP with momentum on the 8×8 digits, every hyperparameter of the course's list tuned (Course 2, week 3).
+"""The lesson's search space and hypermodel: an MLP on the 8×8 digits (Course 2, week 3).
 
 Shared by the lesson ``c2w3_hyperparameter_search`` and ``benchmarks/bench_tuners.py`` (which
 runs the lesson's real search with several tuners). The search space: learning rate α (log),

@@ -1,4 +1,4 @@
-"""Distributed search ("caviar" rather than "pandas"): Keras Tuner's chief/worker mode (Course 2, week 3).
+"""Distributed search: Keras Tuner's chief/worker mode, "caviar" (Course 2, week 3).
 
 Keras Tuner's chief/worker mode is driven by the environment variables ``KERASTUNER_TUNER_ID``
 (``chief`` or a worker name), ``KERASTUNER_ORACLE_IP`` and ``KERASTUNER_ORACLE_PORT``: the chief
