@@ -27,7 +27,9 @@ to read, and it depends on how many cores are free), and the memory after each t
 search against a plain Keras loop over the same configurations.
 
 Keras Tuner's own oracles read seed 0 as "no seed" and seed nearby seeds' streams into each
-other, so they get seeds 1000·s + 1; coarse-to-fine gets s.
+other, so they get seeds 1000·s + 1 (``tfcourse.tuning.keras_tuner_seed(s, spacing=1000)``);
+coarse-to-fine gets s. The search space and hypermodel are the lesson's, from
+``tfcourse.tuning.digits``.
 
     python benchmarks/bench_tuners.py            # 30 trials × 5 epochs × 10 seeds (~37 min, 2 cores)
     python benchmarks/bench_tuners.py --quick    # 10 trials × 2 epochs × 10 seeds
@@ -59,11 +61,13 @@ HINDSIGHT_BOX = {"learning_rate": (0.1, 1.0), "one_minus_beta": (0.01, 0.1),
                  "batch_size": (16, 32)}
 
 
-def lesson_args(trials, epochs, tuner="coarse-to-fine"):
-    from lessons.c2w3_hyperparameter_search import LESSON
+def digits_hypermodel():
+    """The lesson's hypermodel over its default space (tfcourse.tuning.digits), and the data."""
+    from tfcourse import data
+    from tfcourse.tuning import digits
 
-    return LESSON.parser().parse_args(["--trials", str(trials), "--epochs", str(epochs),
-                                       "--tuner", tuner])
+    ds = data.load_digits(seed=0)
+    return digits.make_hypermodel(digits.search_space(), len(ds.x_train), len(ds.classes), 0), ds
 
 
 def c2f_setting(text):
@@ -96,13 +100,14 @@ def make(kind, hypermodel, directory, trials, epochs, seed, c2f=None):
 
     common = dict(objective="val_accuracy", directory=str(directory), project_name=kind,
                   max_consecutive_failed_trials=10 ** 6)
-    kt_seed = 1000 * seed + 1
+    kt_seed = tuning.keras_tuner_seed(seed, spacing=1000)
     if kind == "coarse-to-fine":
         return tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **(c2f or {}),
                                    **common)
     if kind == "c2f-hindsight":
         tuner = tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **(c2f or {}),
                                     **common)
+        # tfcourse's own hook, CoarseToFineOracle._build_box: the box a round > 0 samples.
         tuner.oracle._build_box = lambda: hindsight_box(tuner.oracle.hyperparameters)
         return tuner
     if kind == "random":
@@ -129,12 +134,14 @@ def make(kind, hypermodel, directory, trials, epochs, seed, c2f=None):
 
 def hindsight_box(hyperparameters):
     """HINDSIGHT_BOX as a coarse-to-fine box (positions on each axis's own scale)."""
+    from tfcourse import tuning
+
     box = {}
     for hp in hyperparameters.space:
         if hp.name in HINDSIGHT_BOX:
             lo, hi = HINDSIGHT_BOX[hp.name]
             if hp.step is not None:  # a discrete axis: from the first value's bin to the last's
-                half = 0.5 / hp._get_n_values()
+                half = 0.5 * tuning.value_width(hp)
                 lo, hi = hp.value_to_prob(lo) - half, hp.value_to_prob(hi) + half
             else:
                 lo, hi = hp.value_to_prob(lo), hp.value_to_prob(hi)
@@ -176,12 +183,7 @@ def search_child(kind, seed, trials, epochs, c2f=None):
     """
     import json
 
-    from lessons.c2w3_hyperparameter_search import make_hypermodel, build_space
-    from tfcourse import data
-
-    ds = data.load_digits(seed=0)
-    hypermodel = make_hypermodel(build_space(lesson_args(trials, epochs)), len(ds.x_train),
-                                 len(ds.classes), 0)
+    hypermodel, ds = digits_hypermodel()
     t0 = time.time()
     tuner = make(kind, hypermodel, tempfile.mkdtemp(prefix=f"bench_{kind}_s{seed}_"), trials,
                  epochs, seed, c2f)
@@ -230,15 +232,11 @@ def search_quality(args):
 
 def throughput(args, workers):
     """Trials per minute of a coarse-to-fine search with `workers` local worker processes."""
-    from lessons.c2w3_hyperparameter_search import make_hypermodel, build_space
-    from tfcourse import data as data_mod
     from tfcourse import tuning
 
     out = Path(tempfile.mkdtemp(prefix=f"bench_workers{workers}_"))
     trials = args.scaling_trials
-    ds = data_mod.load_digits(seed=0)
-    hypermodel = make_hypermodel(build_space(lesson_args(trials, args.epochs)),
-                                 len(ds.x_train), len(ds.classes), 0)
+    hypermodel, ds = digits_hypermodel()
 
     def command(k):
         return [sys.executable, "-m", "lessons.c2w3_hyperparameter_search", "--out",
@@ -292,12 +290,9 @@ def memory_child(kind, trials, epochs, configs_path=None):
     import keras
     import keras_tuner
 
-    from lessons.c2w3_hyperparameter_search import make_hypermodel, build_space
-    from tfcourse import data, tuning
+    from tfcourse import tuning
 
-    ds = data.load_digits(seed=0)
-    hypermodel = make_hypermodel(build_space(lesson_args(trials, epochs)),
-                                 len(ds.x_train), len(ds.classes), 0)
+    hypermodel, ds = digits_hypermodel()
     fit = dict(validation_data=(ds.x_dev, ds.y_dev), epochs=epochs, verbose=0)
     readings = []
     configs = []
@@ -388,9 +383,9 @@ def main(argv=None):
     args = p.parse_args(argv)
     args.trials = args.trials or (10 if args.quick else 30)
     if args.epochs is None:
-        from lessons.c2w3_hyperparameter_search import LESSON
+        from tfcourse.tuning import digits
 
-        args.epochs = 2 if args.quick else LESSON.epochs
+        args.epochs = 2 if args.quick else digits.EPOCHS  # the lesson's epochs per trial
     args.scaling_trials = args.scaling_trials or (6 if args.quick else 30)
     args.memory_trials = args.memory_trials or (12 if args.quick else 30)
     if args.search_child:

@@ -59,66 +59,24 @@ A worker that dies while training a trial does not stall the search: with ``--wo
 chief sees the process exit and gives the trial to another worker; across machines, give the
 chief ``--trial-timeout SECONDS`` (longer than the slowest epoch: workers report every epoch).
 """
+import dataclasses
 import math
 import sys
-import zlib
 from pathlib import Path
 
 from tfcourse.lesson import Lesson, int_arg, number_arg, positive_number_arg
+from tfcourse.tuning import digits
+from tfcourse.tuning.digits import SPACE
 
 TUNERS = ("coarse-to-fine", "random")
 
 
 def build_space(args):
     """The flags' search space as plain values (checked when the hypermodel declares it)."""
-    return {"lr": (args.lr_min, args.lr_max), "beta": (args.beta_min, args.beta_max),
-            "units": (args.units_min, args.units_max), "layers": (1, args.max_layers),
-            "batch_size": (args.batch_min, args.batch_max), "decay": (0.0, args.max_decay)}
-
-
-def make_hypermodel(space, n_train, n_classes, seed, mixed_precision=False):
-    import keras
-    import keras_tuner
-
-    from tfcourse import tuning
-    from tfcourse.optimizers import Momentum
-
-    class DigitsHyperModel(keras_tuner.HyperModel):
-        """An MLP on the digits; every hyperparameter of the course's list is tuned."""
-
-        def build(self, hp):
-            lr = tuning.learning_rate(hp, min_value=space["lr"][0], max_value=space["lr"][1])
-            beta = tuning.momentum_beta(hp, min_value=space["beta"][0], max_value=space["beta"][1])
-            units = tuning.power_of_two(hp, "units", *space["units"])
-            layers = hp.Int("layers", *space["layers"]) if space["layers"][1] > 1 else 1
-            batch_size = tuning.power_of_two(hp, "batch_size", *space["batch_size"])
-            decay = 0.0
-            if space["decay"][1] != 0:
-                tuning.check_range("decay_rate", *space["decay"])
-                decay = hp.Float("decay_rate", *space["decay"])
-            # The trial's seed is a function of its configuration only.
-            config = repr(sorted(hp.values.items())).encode()
-            keras.utils.set_random_seed((seed * 1_000_003 + zlib.crc32(config)) % 2 ** 32)
-            model = keras.Sequential([keras.Input((64,))], name="digits_mlp")
-            for i in range(layers):
-                model.add(keras.layers.Dense(units, activation="relu", name=f"hidden_{i + 1}"))
-            # Keep the softmax in float32 under mixed precision (float16 probabilities round).
-            model.add(keras.layers.Dense(n_classes, activation="softmax", dtype="float32",
-                                         name="output"))
-            # α = α0 / (1 + decay_rate · epoch), epoch = ⌊step / steps_per_epoch⌋
-            schedule = keras.optimizers.schedules.InverseTimeDecay(
-                lr, decay_steps=math.ceil(n_train / batch_size), decay_rate=decay, staircase=True)
-            optimizer = Momentum(schedule, beta=beta)
-            if mixed_precision:
-                optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
-            model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
-                          metrics=["accuracy"])
-            return model
-
-        def fit(self, hp, model, *args, **kwargs):
-            return model.fit(*args, batch_size=hp.get("batch_size"), **kwargs)
-
-    return DigitsHyperModel()
+    return digits.search_space(lr=(args.lr_min, args.lr_max), beta=(args.beta_min, args.beta_max),
+                               units=(args.units_min, args.units_max), max_layers=args.max_layers,
+                               batch_size=(args.batch_min, args.batch_max),
+                               max_decay=args.max_decay)
 
 
 def make_tuner(args, hypermodel, directory, trials, seed, strategy=None):
@@ -128,8 +86,9 @@ def make_tuner(args, hypermodel, directory, trials, seed, strategy=None):
                   max_consecutive_failed_trials=max(3, trials), directory=str(directory),
                   project_name=args.tuner, distribution_strategy=strategy)
     if args.tuner == "random":
-        # keras_tuner's RandomSearch treats seed 0 as "no seed": shift it to stay reproducible.
-        return tuning.RandomSearch(hypermodel, **{**common, "seed": seed + 1})
+        # keras_tuner's RandomSearch treats seed 0 as "no seed": the library's mapping, s + 1.
+        return tuning.RandomSearch(hypermodel,
+                                   **{**common, "seed": tuning.keras_tuner_seed(seed)})
     return tuning.CoarseToFine(hypermodel, rounds=args.rounds, top_k=args.top_k,
                                margin=args.margin, min_quality=args.min_quality, **common)
 
@@ -140,6 +99,16 @@ def worker_command(ctx, trials, k):
     return [sys.executable, "-m", f"lessons.{ctx.name}",
             *LESSON.argv(ctx.args, out=ctx.out / "workers" / f"tuner{k}", no_export=True,
                          workers=None, trial_timeout=None, epochs=ctx.epochs, trials=trials)]
+
+
+def finish_worker(ctx):
+    """A worker ran trials for the chief: it claims none of the lesson's results.
+
+    It records nothing, and the lesson's results keys are not asked of it (its results.json
+    holds only its settings); the chief records them.
+    """
+    ctx.log("worker done: the chief has the results")
+    ctx.lesson = dataclasses.replace(ctx.lesson, keys=())  # the keys check does not apply
 
 
 def plot_search(rows, boxes, space_hps, path, title):
@@ -221,7 +190,7 @@ def run(ctx):
     space = build_space(args)
     import keras_tuner
 
-    make_hypermodel(space, 1, 10, ctx.seed).build(keras_tuner.HyperParameters())
+    digits.make_hypermodel(space, 1, 10, ctx.seed).build(keras_tuner.HyperParameters())
     tuning.CoarseToFineOracle("val_accuracy", max_trials=trials, rounds=args.rounds,
                               top_k=args.top_k, margin=args.margin,
                               min_quality=args.min_quality)
@@ -235,8 +204,8 @@ def run(ctx):
     if args.mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_float16")
     try:
-        hypermodel = make_hypermodel(space, len(ds.x_train), len(ds.classes), ctx.seed,
-                                     args.mixed_precision)
+        hypermodel = digits.make_hypermodel(space, len(ds.x_train), len(ds.classes),
+                                                   ctx.seed, args.mixed_precision)
 
         ## The search
         ctx.section(f"{args.tuner} search: {trials} trials of {ctx.epochs} epochs"
@@ -262,9 +231,7 @@ def run(ctx):
             tuner.search(*train, **fit_kwargs)
 
         if role == "worker":  # the chief holds the results; a worker only ran trials
-            ctx.log("worker done: the chief has the results")
-            for key in LESSON.keys:
-                ctx.record(key, None)
+            finish_worker(ctx)
             return
 
         ## What the search found
@@ -331,16 +298,25 @@ def add_arguments(p):
     p.add_argument("--min-quality", type=number_arg, default=0.5,
                    help="of the top-k, only trials at least this fraction of the way from the "
                         "worst score to the best shape the box (default 0.5)")
-    p.add_argument("--lr-min", type=number_arg, default=1e-4, help="smallest α (default 1e-4)")
-    p.add_argument("--lr-max", type=number_arg, default=1.0, help="largest α (default 1)")
-    p.add_argument("--beta-min", type=number_arg, default=0.9, help="smallest β (default 0.9)")
-    p.add_argument("--beta-max", type=number_arg, default=0.999, help="largest β (default 0.999)")
-    p.add_argument("--units-min", type=int_arg(1), default=16, help="hidden units, a power of 2")
-    p.add_argument("--units-max", type=int_arg(1), default=256, help="hidden units, a power of 2")
-    p.add_argument("--max-layers", type=int_arg(1), default=3, help="most hidden layers (default 3)")
-    p.add_argument("--batch-min", type=int_arg(1), default=16, help="mini-batch size, a power of 2")
-    p.add_argument("--batch-max", type=int_arg(1), default=256, help="mini-batch size, a power of 2")
-    p.add_argument("--max-decay", type=number_arg, default=1.0,
+    p.add_argument("--lr-min", type=number_arg, default=SPACE["lr"][0],
+                   help="smallest α (default 1e-4)")
+    p.add_argument("--lr-max", type=number_arg, default=SPACE["lr"][1],
+                   help="largest α (default 1)")
+    p.add_argument("--beta-min", type=number_arg, default=SPACE["beta"][0],
+                   help="smallest β (default 0.9)")
+    p.add_argument("--beta-max", type=number_arg, default=SPACE["beta"][1],
+                   help="largest β (default 0.999)")
+    p.add_argument("--units-min", type=int_arg(1), default=SPACE["units"][0],
+                   help="hidden units, a power of 2")
+    p.add_argument("--units-max", type=int_arg(1), default=SPACE["units"][1],
+                   help="hidden units, a power of 2")
+    p.add_argument("--max-layers", type=int_arg(1), default=SPACE["layers"][1],
+                   help="most hidden layers (default 3)")
+    p.add_argument("--batch-min", type=int_arg(1), default=SPACE["batch_size"][0],
+                   help="mini-batch size, a power of 2")
+    p.add_argument("--batch-max", type=int_arg(1), default=SPACE["batch_size"][1],
+                   help="mini-batch size, a power of 2")
+    p.add_argument("--max-decay", type=number_arg, default=SPACE["decay"][1],
                    help="largest decay_rate in α0/(1 + decay_rate·epoch) (default 1; 0: no decay)")
     p.add_argument("--workers", type=int_arg(0), default=0,
                    help="run Keras Tuner's distributed mode with N local workers (default 0: "
@@ -356,7 +332,7 @@ def add_arguments(p):
                    help="mixed_float16 policy (useful on recent GPUs)")
 
 
-LESSON = Lesson(__file__, __doc__, run, epochs=5, fast_epochs=2, add_arguments=add_arguments,
+LESSON = Lesson(__file__, __doc__, run, epochs=digits.EPOCHS, fast_epochs=2, add_arguments=add_arguments,
                 epochs_help="training epochs per trial",
                 keys=("best_dev_accuracy", "test_accuracy", "trials", "best_learning_rate",
                       "best_beta"))

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("flags, words", [
     (["--c2f", "depth=2"], "NAME one of rounds, top_k, margin, min_quality"),
     (["--c2f", "top_k=three"], "top_k must be an int, got 'three'"),
-    (["--c2f", "margin=5"], "margin must be a number in [0, 1], got 5.0"),
+    (["--c2f", "margin=5"], "argument `margin` must be a number in [0, 1]. Received: margin=5.0"),
     (["--tuners", "bayes"], "got 'bayes'"),
 ])
 def test_bench_tuners_refuses_bad_flags(flags, words):

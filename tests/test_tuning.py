@@ -3,6 +3,7 @@ objective driven through Keras Tuner's oracle API (no network), plus the tuner's
 resume handling on tiny models."""
 import math
 import statistics
+from pathlib import Path
 
 import keras_tuner as kt
 import numpy as np
@@ -181,7 +182,8 @@ def test_only_clearly_good_trials_shape_the_box(tmp_path, min_quality, kept):
     positions = [lr.value_to_prob(ranked[i].hyperparameters.values["learning_rate"])
                  for i in kept]
     assert box["learning_rate"] == pytest.approx(list(tuning.zoom_box(positions, 0.1)))
-    with pytest.raises(UsageError, match="min_quality must be a number in \\[0, 1\\], got 2"):
+    with pytest.raises(UsageError, match="argument `min_quality` must be a number in \\[0, 1\\]. "
+                                         "Received: min_quality=2"):
         tuning.CoarseToFineOracle(OBJECTIVE, min_quality=2)
 
 
@@ -511,3 +513,118 @@ def test_lesson_refuses_impossible_spaces_with_one_line(flags, word, tmp_path, c
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and word in lines[0], lines
     assert not (tmp_path / "tuner").exists(), "refused before any search"
+
+
+# -- Keras Tuner's contract (issue 19) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [
+    lambda d: tuning.CoarseToFine(objective="val_loss", max_trials=2, directory=d),
+    lambda d: tuning.RandomSearch(objective="val_loss", max_trials=2, directory=d),
+    lambda d: tuning.BayesianOptimization(objective="val_loss", max_trials=2, directory=d),
+    lambda d: tuning.Hyperband(objective="val_loss", max_epochs=3, directory=d),
+], ids=["CoarseToFine", "RandomSearch", "BayesianOptimization", "Hyperband"])
+def test_a_tuner_without_a_hypermodel_is_refused_at_construction(make, request, tmp_path):
+    # Keras Tuner's own check cannot fire: SearchMixin overrides run_trial. Without this, the
+    # search would start and every trial fail with "'NoneType' object has no attribute 'build'".
+    name = request.node.callspec.id
+    with pytest.raises(ValueError, match=f"^{name}: Received `hypermodel=None`"):
+        make(str(tmp_path))
+    assert not (tmp_path / "untitled_project").exists()
+
+
+def test_a_tuner_with_its_own_run_trial_needs_no_hypermodel(tmp_path):
+    tuner = synthetic_tuner(tmp_path)  # a CoarseToFine subclass, hypermodel None
+    assert tuner.hypermodel is None
+
+
+def test_seed_passed_in_keras_tuners_position_gives_the_same_search(tmp_path):
+    # keras_tuner.RandomSearch(hypermodel, objective, max_trials, seed, hyperparameters, ...)
+    # and RandomSearchOracle(objective, max_trials, seed, hyperparameters, ...): the same order.
+    import inspect
+
+    for ours, theirs, shared in (
+            (tuning.CoarseToFine, kt.RandomSearch, 5),
+            (tuning.CoarseToFineOracle, kt.oracles.RandomSearchOracle, 4)):
+        params = list(inspect.signature(ours).parameters.values())
+        assert [p.name for p in params[:shared]] == \
+            list(inspect.signature(theirs).parameters)[:shared]
+        settings = [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
+        assert set(settings) == {"rounds", "top_k", "margin", "min_quality"}
+
+    positional = tuning.CoarseToFineOracle(OBJECTIVE, 12, 7, space())
+    keyword = tuning.CoarseToFineOracle(objective=OBJECTIVE, max_trials=12, seed=7,
+                                        hyperparameters=space())
+    for oracle, name in ((positional, "positional"), (keyword, "keyword")):
+        oracle.verbose = 0
+        oracle._set_project_dir(str(tmp_path), name)
+        drive(oracle)
+    assert positional.seed == 7 and len(positional.trials) == 12
+    assert values_by_id(positional) == values_by_id(keyword)
+
+    by_position = SyntheticTuner(None, OBJECTIVE, 6, 4, space(), directory=str(tmp_path),
+                                 project_name="tuner_positional")
+    by_keyword = SyntheticTuner(objective=OBJECTIVE, max_trials=6, seed=4,
+                                hyperparameters=space(), directory=str(tmp_path),
+                                project_name="tuner_keyword")
+    for tuner in (by_position, by_keyword):
+        tuner.search(verbose=0)
+    assert by_position.oracle.seed == 4 and len(by_position.oracle.trials) == 6
+    assert values_by_id(by_position.oracle) == values_by_id(by_keyword.oracle)
+    with pytest.raises(TypeError):  # the old order, rounds third, is refused
+        tuning.CoarseToFineOracle(OBJECTIVE, 12, 3, space(), True, True, 0, 3, 2)
+
+
+# -- one seed convention for Keras Tuner's oracles -------------------------------------------------
+
+
+def test_keras_tuner_seed_is_never_0_and_keeps_searches_reproducible(tmp_path):
+    import doctest
+
+    from tfcourse.tuning import tuners
+
+    assert doctest.testmod(tuners).failed == 0
+    assert [tuning.keras_tuner_seed(s) for s in range(3)] == [1, 2, 3]
+    assert [tuning.keras_tuner_seed(s, spacing=1000) for s in range(3)] == [1, 1001, 2001]
+    with pytest.raises(ValueError, match="argument `seed` must be a non-negative integer"):
+        tuning.keras_tuner_seed(-1)
+    # Keras Tuner draws a random seed for seed=0; the mapped seed 0 -> 1 is reproducible.
+    a, b = (drive(make_oracle(tmp_path / d, tuning.keras_tuner_seed(0), kind="random",
+                              max_trials=5)) for d in "ab")
+    assert values_by_id(a) == values_by_id(b)
+
+
+def test_lesson_and_benchmark_take_keras_tuners_seed_from_the_library(tmp_path):
+    import importlib.util
+
+    from lessons.c2w3_hyperparameter_search import LESSON, make_tuner
+
+    args = LESSON.parser().parse_args(["--tuner", "random"])
+    hypermodel = tuning.digits.make_hypermodel(tuning.digits.SPACE, 10, 10, 0)
+    tuner = make_tuner(args, hypermodel, tmp_path / "lesson", 2, 0)
+    assert tuner.oracle.seed == tuning.keras_tuner_seed(0) == 1
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_tuners", Path(__file__).resolve().parents[1] / "benchmarks" / "bench_tuners.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    for kind in ("random", "bayesian", "hyperband"):
+        tuner = bench.make(kind, hypermodel, tmp_path / kind, 2, 2, 3)
+        assert tuner.oracle.seed == tuning.keras_tuner_seed(3, spacing=1000) == 3001, kind
+    assert bench.make("coarse-to-fine", hypermodel, tmp_path / "c2f", 2, 2, 0).oracle.seed == 0
+
+
+# -- the lesson's search space, in the library -------------------------------------------------
+
+
+def test_the_lessons_default_space_is_the_librarys():
+    from lessons.c2w3_hyperparameter_search import LESSON, build_space
+
+    assert build_space(LESSON.parser().parse_args([])) == tuning.digits.SPACE
+    assert tuning.digits.search_space() == tuning.digits.SPACE
+    assert LESSON.epochs == tuning.digits.EPOCHS
+    hp = kt.HyperParameters()
+    model = tuning.digits.make_hypermodel(tuning.digits.SPACE, 100, 10, 0).build(hp)
+    assert sorted(hp.values) == ["batch_size", "decay_rate", "layers", "learning_rate",
+                                 "one_minus_beta", "units"]
+    assert model.output_shape == (None, 10)

@@ -113,6 +113,8 @@ def test_lesson_with_two_local_workers(tmp_path):
     assert results["trials"] == 4
     logs = sorted((tmp_path / "out" / "workers").glob("tuner*/results.json"))
     assert len(logs) == 2
+    for log in logs:  # a worker claims none of the lesson's results
+        assert set(json.loads(log.read_text())) == {"settings"}, log
 
 
 @pytest.mark.slow
@@ -197,3 +199,28 @@ def test_each_local_worker_sees_its_own_gpu(gpus, expected, tmp_path, monkeypatc
     assert seen == [[f"tuner{k}", gpu, "127.0.0.1"] for k, gpu in enumerate(expected)]
     assert "KERASTUNER_TUNER_ID" not in os.environ
     assert os.environ["CUDA_VISIBLE_DEVICES"] == "inherited"
+
+
+def test_a_worker_records_no_results_and_is_not_asked_for_the_lessons_keys(tmp_path):
+    """A worker of the lesson's search (KERASTUNER_TUNER_ID=tuner<k>) ran trials for the chief:
+    its results.json holds only its settings, not the lesson's keys set to None; a solo run or
+    the chief that records nothing still fails the keys check."""
+    from lessons.c2w3_hyperparameter_search import LESSON, finish_worker
+    from tfcourse.lesson import Context
+
+    def context(out):
+        return Context(LESSON, LESSON.parser().parse_args(["--fast", "--out", str(out),
+                                                           "--no-export"]))
+
+    worker = context(tmp_path / "worker")
+    worker.out.mkdir()
+    finish_worker(worker)
+    worker.finish()
+    results = json.loads((tmp_path / "worker" / "results.json").read_text())
+    assert set(results) == {"settings"}, results
+    assert LESSON.keys, "the lesson itself still promises its keys"
+
+    chief = context(tmp_path / "chief")
+    chief.out.mkdir()
+    with pytest.raises(RuntimeError, match="did not record its results keys"):
+        chief.finish()

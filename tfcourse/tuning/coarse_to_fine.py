@@ -1,0 +1,349 @@
+"""Coarse to fine: zoom into the best region and sample again (Course 2, week 3).
+
+Keras Tuner has no coarse-to-fine search: :class:`CoarseToFineOracle` adds it as a real
+``keras_tuner.Oracle`` (one hook, ``populate_space``), so it works wherever Keras Tuner works
+(resume, TensorBoard HParams, the chief/worker distributed mode), and :class:`CoarseToFine` is
+its tuner, a thin wrapper as easy to use as ``keras_tuner.RandomSearch``. The zoom itself is
+three pure functions a reader can check by hand: :func:`round_sizes`, :func:`zoom_box`,
+:func:`value_width`.
+
+Keras Tuner internals this file relies on (checked against keras-tuner 1.4.8, the version
+``setup.cfg`` pins): ``Oracle._max_collisions`` and ``Oracle._duplicate(values)`` (the
+collision budget and test of Keras Tuner's own oracles), ``Oracle._seed_state`` (kept equal to
+``seed``), and ``HyperParameter._get_n_values()`` (the number of values of a stepped axis).
+"""
+from __future__ import annotations
+
+import math
+import random
+
+import keras_tuner
+from keras_tuner.engine import hyperparameters as hp_types
+from keras_tuner.engine.trial import TrialStatus
+
+from tfcourse.checks import check_int, check_number, invalid
+from tfcourse.tuning.scales import SearchSpaceError, check_setting, check_space
+from tfcourse.tuning.tuners import SearchMixin, require_hypermodel
+
+RUNNING = TrialStatus.RUNNING
+IDLE = TrialStatus.IDLE
+STOPPED = TrialStatus.STOPPED
+COMPLETED = TrialStatus.COMPLETED
+
+
+def round_sizes(max_trials: int, rounds: int) -> list:
+    """Split ``max_trials`` into ``rounds`` rounds as evenly as possible, earlier rounds first.
+
+    ``round_sizes(30, 3) == [10, 10, 10]``, ``round_sizes(10, 3) == [4, 3, 3]``,
+    ``round_sizes(2, 3) == [1, 1]`` (a round with no trial is dropped).
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    base, extra = divmod(max_trials, rounds)
+    return [n for n in (base + (i < extra) for i in range(rounds)) if n > 0]
+
+
+def zoom_box(probs, margin: float):
+    """The coarse-to-fine zoom along one axis, in the hyperparameter's own warped scale.
+
+    ``probs`` are the best trials' positions on the axis, each in [0, 1] (0 is ``min_value``,
+    1 is ``max_value``, on the hyperparameter's scale: log for a log-scale learning rate, so a
+    position is a fraction of the decades). The box is
+
+        1. lo, hi = min(probs), max(probs)           # the smallest box holding the best points
+        2. lo, hi = lo − margin, hi + margin          # widened by `margin` of the full range
+        3. lo, hi = max(lo, 0), min(hi, 1)            # kept inside the space
+
+    Worked example: α ∈ [1e-4, 1] (4 decades), best points at α = 1e-2, 3e-2, 1e-1 sit at
+    positions 0.5, 0.62, 0.75; with margin 0.1 the box is [0.4, 0.85], i.e. α ∈ [4e-3, 0.25].
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    lo, hi = min(probs), max(probs)
+    return max(lo - margin, 0.0), min(hi + margin, 1.0)
+
+
+def value_width(hp) -> float:
+    """The width of one value on a discrete axis, as a fraction of the axis (0 if continuous).
+
+    Keras Tuner maps an ``Int`` (or a ``Float`` with a ``step``) with n possible values onto
+    [0, 1] as n equal bins, a value sitting at the centre of its bin. A margin narrower than one
+    bin would not widen the box at all on such an axis, so :class:`CoarseToFineOracle` widens
+    it by at least this width: the values next to the best ones stay in play (e.g. with
+    units ∈ {16, 32, 64, 128, 256} and the best trials at 32, round r samples 16, 32 and 64).
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    if isinstance(hp, hp_types.Int) and hp.step is None:
+        return 1.0 / (hp.max_value - hp.min_value + 1)
+    if isinstance(hp, (hp_types.Int, hp_types.Float)) and hp.step is not None:
+        # Private: HyperParameter._get_n_values(), the count behind prob_to_value's bins.
+        return 1.0 / max(1, hp._get_n_values())
+    return 0.0
+
+
+class CoarseToFineOracle(keras_tuner.Oracle):
+    """Random search, then zoom into the best region and sample again (coarse to fine).
+
+    The ``max_trials`` budget is split into ``rounds`` rounds (:func:`round_sizes`). Round 0
+    samples uniformly over the whole space, each hyperparameter on its own scale. Before round
+    r > 0 starts, the oracle waits until every trial of the earlier rounds has ended (in a
+    distributed search, ``populate_space`` answers ``"IDLE"`` meanwhile), then takes the
+    ``top_k`` best completed trials so far, keeps those whose score is clearly good (at least
+    ``min_quality`` of the way from the worst score seen to the best; the best always counts:
+    :meth:`box_trials`), and builds the round's box around them: for every numerical
+    hyperparameter, :func:`zoom_box` of their positions ``hp.value_to_prob(value)`` widened by
+    ``margin`` (on a discrete axis such as an ``Int``, by at least one value:
+    :func:`value_width`); for a ``Choice`` or ``Boolean``, the values those trials used. The
+    round samples uniformly inside its box (``hp.prob_to_value``). A hyperparameter none of the
+    best trials used (an inactive conditional one) keeps its whole range.
+
+    Within a round, the trials form a Latin hypercube of the round's box: on every axis, the
+    round's n trials fall one into each of the n equal strata (on the axis's own scale), each
+    at a uniform position inside its stratum, the strata shuffled independently per axis. Each
+    trial is still uniform over the box, as the course asks, but no stretch of an axis is left
+    out by chance: with 10 trials over α ∈ [1e-4, 1], exactly one lands in each 0.4 decade, so
+    round 0 always tries α above 0.4, where the lesson's best networks are, and each of 5
+    batch sizes exactly twice. On the lesson's search it makes coarse-to-fine's worst seeds
+    much better than with independent draws (README, Benchmarks).
+
+    The box is fixed for the whole round and a trial's values depend only on (seed, trial
+    number, box), so a seeded search makes the same choices serially or across workers, and a
+    resumed search continues exactly as an uninterrupted one: the boxes are part of the oracle's
+    saved state. Unlike Keras Tuner's oracles, ``seed=0`` is a seed like any other.
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search.
+
+    Args:
+        objective: as for ``keras_tuner.Oracle`` (e.g. ``"val_accuracy"``).
+        max_trials: total number of trials, at least 1.
+        seed: random seed (an int ≥ 0); ``None`` draws one.
+        hyperparameters, allow_new_entries, tune_new_entries, max_retries_per_trial,
+        max_consecutive_failed_trials: as for ``keras_tuner.Oracle``.
+
+    The arguments above come in ``keras_tuner.oracles.RandomSearchOracle``'s order; the
+    coarse-to-fine settings are keyword-only:
+
+        rounds: number of rounds (1 is plain random search).
+        top_k: how many of the best trials so far define the next round's box.
+        min_quality: of those, only trials whose score is at least this fraction of the way
+            from the worst score so far to the best shape the box (0 ≤ min_quality ≤ 1; 0 keeps
+            all ``top_k``, 1 only the best). Without it, a first round where one trial learned
+            and the others stayed at chance would zoom onto the chance-level trials too.
+        margin: how much the box is widened on each side, as a fraction of the full range of
+            each hyperparameter on its own scale (0 ≤ margin ≤ 1).
+
+    Example::
+
+        oracle = CoarseToFineOracle("val_accuracy", max_trials=30, rounds=3, seed=0)
+        tuner = keras_tuner.Tuner(oracle=oracle, hypermodel=build, directory="runs/hp")
+    """
+
+    def __init__(self, objective=None, max_trials=10, seed=None, hyperparameters=None,
+                 allow_new_entries=True, tune_new_entries=True, max_retries_per_trial=0,
+                 max_consecutive_failed_trials=3, *, rounds=3, top_k=3, margin=0.1,
+                 min_quality=0.5):
+        # Keras Tuner's RandomSearchOracle order for the arguments it shares, so that code
+        # switched from it keeps its meaning; the coarse-to-fine settings are keyword-only.
+        owner = type(self).__name__
+        check_setting(check_int, "max_trials", max_trials, low=1, owner=owner)
+        check_setting(check_int, "rounds", rounds, low=1, owner=owner)
+        check_setting(check_int, "top_k", top_k, low=1, owner=owner)
+        check_setting(check_number, "margin", margin, 0, 1, owner=owner)
+        check_setting(check_number, "min_quality", min_quality, 0, 1, owner=owner)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise SearchSpaceError(str(invalid("seed", "a non-negative integer or None", seed,
+                                               owner)))
+        if hyperparameters is not None:
+            check_space(hyperparameters)
+        super().__init__(objective=objective, max_trials=max_trials,
+                         hyperparameters=hyperparameters, allow_new_entries=allow_new_entries,
+                         tune_new_entries=tune_new_entries, seed=seed,
+                         max_retries_per_trial=max_retries_per_trial,
+                         max_consecutive_failed_trials=max_consecutive_failed_trials)
+        if seed is not None:  # keras_tuner.Oracle does `seed or random.randint(...)`: keep 0
+            # Private: Oracle._seed_state is the seed Keras Tuner saves and advances.
+            self.seed = self._seed_state = int(seed)
+        self.rounds = rounds
+        self.top_k = top_k
+        self.margin = float(margin)
+        self.min_quality = float(min_quality)
+        self.sizes = round_sizes(max_trials, rounds)
+        # str(round) -> {hp name: [lo, hi] (positions) or {"values": [...]}}; JSON-friendly.
+        self.boxes = {}
+
+    # -- the rounds -------------------------------------------------------------------------
+    def round_of(self, index: int) -> int:
+        """The round of the ``index``-th trial (0-based, in creation order)."""
+        end = 0
+        for r, n in enumerate(self.sizes):
+            end += n
+            if index < end:
+                return r
+        return len(self.sizes) - 1
+
+    def ranked_trials(self):
+        """Completed trials with a finite score, best first (ties: earlier trial first)."""
+        done = [t for t in self.trials.values()
+                if t.status == COMPLETED and t.score is not None and math.isfinite(t.score)]
+        sign = -1.0 if self.objective.direction == "max" else 1.0
+        return sorted(done, key=lambda t: (sign * t.score, t.trial_id))
+
+    def box_trials(self):
+        """The trials that shape the next box: the ``top_k`` best, less those not clearly good.
+
+        With scores s (higher is better after the objective's direction), a trial among the
+        ``top_k`` counts if s ≥ worst + min_quality · (best − worst), the worst and best taken
+        over every completed trial so far. Example: best 0.74, worst 0.08, the next ones 0.19
+        and 0.18 (a network at chance) and min_quality 0.5: only the 0.74 trial counts.
+        """
+        ranked = self.ranked_trials()
+        if not ranked:
+            return []
+        sign = 1.0 if self.objective.direction == "max" else -1.0
+        best, worst = sign * ranked[0].score, sign * ranked[-1].score
+        bar = worst + self.min_quality * (best - worst)
+        return [t for i, t in enumerate(ranked[: self.top_k])
+                if i == 0 or sign * t.score >= bar - 1e-12]
+
+    def _build_box(self) -> dict:
+        best = self.box_trials()
+        box = {}
+        for hp in self.hyperparameters.space:
+            if isinstance(hp, hp_types.Fixed):
+                continue
+            used = [t.hyperparameters.values[hp.name] for t in best
+                    if hp.name in t.hyperparameters.values]
+            if not used:
+                continue
+            if isinstance(hp, (hp_types.Choice, hp_types.Boolean)):
+                box[hp.name] = {"values": list(dict.fromkeys(used))}
+            else:
+                probs = [hp.value_to_prob(v) for v in used]
+                box[hp.name] = list(zoom_box(probs, max(self.margin, value_width(hp))))
+        return box
+
+    def _earlier_rounds_ended(self) -> bool:
+        ended = set(self.end_order)
+        return all(trial_id in ended for trial_id in self.trials)
+
+    def populate_space(self, trial_id):
+        check_space(self.hyperparameters)
+        index = len(self.trials)
+        r = self.round_of(index)
+        if r > 0 and str(r) not in self.boxes:
+            if not self._earlier_rounds_ended():
+                return {"status": IDLE, "values": None}
+            self.boxes[str(r)] = self._build_box()
+        values = self._sample(index, self.boxes.get(str(r)))
+        if values is None:
+            return {"status": STOPPED, "values": None}
+        return {"status": RUNNING, "values": values}
+
+    # -- sampling ---------------------------------------------------------------------------
+    def _draw(self, hp, u, box):
+        """The value at position ``u`` ∈ [0, 1) of ``hp``'s axis inside ``box`` (its own scale)."""
+        entry = box.get(hp.name) if box else None
+        if entry is None:
+            return hp.prob_to_value(u)
+        if isinstance(entry, dict):
+            values = entry["values"]
+            return values[min(int(u * len(values)), len(values) - 1)]
+        lo, hi = entry
+        return hp.prob_to_value(lo + u * (hi - lo))
+
+    def _stratum(self, index: int, name: str):
+        """(stratum, n) of the ``index``-th trial on axis ``name``: a Latin hypercube per round.
+
+        The round's n trials take the n strata of each axis once each, in an order shuffled per
+        (seed, round, hyperparameter), so a trial's stratum depends only on its number.
+        """
+        r = self.round_of(index)
+        j, n = index - sum(self.sizes[:r]), self.sizes[r]
+        if not 0 <= j < n:  # past the budget's split (not reached with max_trials): plain random
+            return None
+        order = list(range(n))
+        random.Random(f"{self.seed}:{r}:{name}").shuffle(order)
+        return order[j], n
+
+    def _sample(self, index: int, box):
+        # First try: the trial's cell of the round's Latin hypercube. A collision (the box can be
+        # too small to hold a new combination, e.g. only integer choices left) retries with plain
+        # uniform draws, then with the whole space; stop when even that is exhausted.
+        attempt = 0
+        for where in ((box, None) if box is not None else (None,)):
+            # Private: Oracle._max_collisions and Oracle._duplicate, the collision budget and
+            # test Keras Tuner's own oracles use (a new trial must not repeat an old one).
+            for _ in range(self._max_collisions + 1):
+                rng = random.Random(f"{self.seed}:{index}:{attempt}")
+                hps = keras_tuner.HyperParameters()
+                for hp in self.hyperparameters.space:
+                    hps.merge([hp])
+                    if hps.is_active(hp):
+                        u = rng.random()  # one draw per hyperparameter: streams stay aligned
+                        cell = self._stratum(index, hp.name) if attempt == 0 else None
+                        if cell is not None:
+                            u = (cell[0] + u) / cell[1]
+                        hps.values[hp.name] = self._draw(hp, u, where)
+                attempt += 1
+                if not self._duplicate(hps.values):
+                    return hps.values
+        return None
+
+    # -- space and state --------------------------------------------------------------------
+    def update_space(self, hyperparameters):
+        super().update_space(hyperparameters)
+        check_space(self.hyperparameters)
+
+    def get_state(self):
+        state = super().get_state()
+        state["coarse_to_fine"] = {"boxes": self.boxes, "sizes": self.sizes,
+                                   "top_k": self.top_k, "margin": self.margin,
+                                   "min_quality": self.min_quality}
+        return state
+
+    def set_state(self, state):
+        super().set_state(state)
+        self.boxes = dict(state.get("coarse_to_fine", {}).get("boxes", {}))
+
+
+class CoarseToFine(SearchMixin, keras_tuner.Tuner):
+    """Coarse-to-fine search (:class:`CoarseToFineOracle`), as easy to use as ``RandomSearch``.
+
+    Its arguments come in ``keras_tuner.RandomSearch``'s order (``hypermodel, objective,
+    max_trials, seed, ...``), so that code switched from ``RandomSearch`` keeps its meaning;
+    the coarse-to-fine settings are keyword-only. Like every Keras Tuner tuner, it refuses
+    ``hypermodel=None`` unless a subclass defines the search in its own ``run_trial``.
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search.
+
+    Args:
+        hypermodel: a function ``build(hp) -> compiled keras.Model`` or a
+            ``keras_tuner.HyperModel``.
+        objective: e.g. ``"val_accuracy"``.
+        max_trials, seed, hyperparameters, tune_new_entries, allow_new_entries,
+        max_retries_per_trial, max_consecutive_failed_trials, and (keyword-only) rounds, top_k,
+        margin, min_quality: see :class:`CoarseToFineOracle`.
+        **kwargs: ``keras_tuner.Tuner`` arguments (``directory``, ``project_name``,
+            ``overwrite``, ``distribution_strategy``, ``executions_per_trial``, ...).
+
+    Example::
+
+        tuner = CoarseToFine(build, "val_accuracy", max_trials=30, seed=0, directory="runs/hp")
+        tuner.search(x, y, validation_data=(x_dev, y_dev), epochs=20)
+        best_hp = tuner.get_best_hyperparameters()[0]
+    """
+
+    def __init__(self, hypermodel=None, objective=None, max_trials=10, seed=None,
+                 hyperparameters=None, tune_new_entries=True, allow_new_entries=True,
+                 max_retries_per_trial=0, max_consecutive_failed_trials=3, *, rounds=3,
+                 top_k=3, margin=0.1, min_quality=0.5, **kwargs):
+        require_hypermodel(self, hypermodel)  # before the oracle: refused at once
+        self.seed = seed
+        oracle = CoarseToFineOracle(
+            objective=objective, max_trials=max_trials, rounds=rounds, top_k=top_k,
+            margin=margin, seed=seed, hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries, allow_new_entries=allow_new_entries,
+            max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials, min_quality=min_quality)
+        super().__init__(oracle, hypermodel, **kwargs)
