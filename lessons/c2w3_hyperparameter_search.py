@@ -59,7 +59,6 @@ A worker that dies while training a trial does not stall the search: with ``--wo
 chief sees the process exit and gives the trial to another worker; across machines, give the
 chief ``--trial-timeout SECONDS`` (longer than the slowest epoch: workers report every epoch).
 """
-import dataclasses
 import math
 import sys
 from pathlib import Path
@@ -101,24 +100,14 @@ def worker_command(ctx, trials, k):
                          workers=None, trial_timeout=None, epochs=ctx.epochs, trials=trials)]
 
 
-def finish_worker(ctx):
-    """A worker ran trials for the chief: it claims none of the lesson's results.
-
-    It records nothing, and the lesson's results keys are not asked of it (its results.json
-    holds only its settings); the chief records them.
-    """
-    ctx.log("worker done: the chief has the results")
-    ctx.lesson = dataclasses.replace(ctx.lesson, keys=())  # the keys check does not apply
-
-
 def plot_search(rows, boxes, space_hps, path, title):
     """Trials in (log10 α, log10(1 − β)), coloured by dev accuracy; each round's box drawn."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # extra code: the figure
     from matplotlib.patches import Rectangle
 
+    from tfcourse import plots
+
+    plt = plots.pyplot()
     fig, ax = plt.subplots(figsize=(7, 5.5))
     ok = [r for r in rows if r["score"] is not None]
     bad = [r for r in rows if r["score"] is None]
@@ -150,9 +139,7 @@ def plot_search(rows, boxes, space_hps, path, title):
     ax.set_ylabel("log10 (1 − β)   (β = 0.9 at −1, 0.999 at −3)")
     ax.set_title(title)
     ax.legend(fontsize=8, loc="best")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    plots.save(fig, path)
 
 
 def run(ctx):
@@ -231,7 +218,7 @@ def run(ctx):
             tuner.search(*train, **fit_kwargs)
 
         if role == "worker":  # the chief holds the results; a worker only ran trials
-            finish_worker(ctx)
+            ctx.no_results("worker done: the chief has the results")
             return
 
         ## What the search found

@@ -205,7 +205,7 @@ def test_a_worker_records_no_results_and_is_not_asked_for_the_lessons_keys(tmp_p
     """A worker of the lesson's search (KERASTUNER_TUNER_ID=tuner<k>) ran trials for the chief:
     its results.json holds only its settings, not the lesson's keys set to None; a solo run or
     the chief that records nothing still fails the keys check."""
-    from lessons.c2w3_hyperparameter_search import LESSON, finish_worker
+    from lessons.c2w3_hyperparameter_search import LESSON
     from tfcourse.lesson import Context
 
     def context(out):
@@ -214,7 +214,7 @@ def test_a_worker_records_no_results_and_is_not_asked_for_the_lessons_keys(tmp_p
 
     worker = context(tmp_path / "worker")
     worker.out.mkdir()
-    finish_worker(worker)
+    worker.no_results("worker done: the chief has the results")
     worker.finish()
     results = json.loads((tmp_path / "worker" / "results.json").read_text())
     assert set(results) == {"settings"}, results
@@ -224,3 +224,13 @@ def test_a_worker_records_no_results_and_is_not_asked_for_the_lessons_keys(tmp_p
     chief.out.mkdir()
     with pytest.raises(RuntimeError, match="did not record its results keys"):
         chief.finish()
+    chief.record("best_dev_accuracy", None)  # a None is not a result: the check sees through it
+    with pytest.raises(RuntimeError, match="did not record its results keys"):
+        chief.finish()
+
+    helper = context(tmp_path / "helper")
+    helper.out.mkdir()
+    helper.no_results("a helper process")
+    helper.record("trials", 3)
+    with pytest.raises(RuntimeError, match="recorded results in a process that claims none"):
+        helper.finish()

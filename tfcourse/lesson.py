@@ -227,6 +227,7 @@ class Context:
         self.export_dir: Path = args.export_dir
         self.results: dict = {}
         self.course: dict = {}
+        self.claims_results = True  # False: a helper process (a search's worker), see no_results
         self._started = time.time()
 
     # -- set-up ---------------------------------------------------------------------------
@@ -301,6 +302,12 @@ class Context:
         self.results["saved_model"] = str(path)
         return path
 
+    def no_results(self, reason: str) -> None:
+        """This process claims none of the lesson's results (a search's worker: the chief has
+        them). Its ``results.json`` holds only its settings, and the keys check is skipped."""
+        self.claims_results = False
+        self.log(reason)
+
     # -- the end ----------------------------------------------------------------------------
     def settings(self) -> dict:
         s = {"lesson": self.name, "epochs": self.epochs, "seed": self.seed, "fast": self.fast}
@@ -311,13 +318,17 @@ class Context:
         return s
 
     def finish(self) -> None:
-        missing = [k for k in self.lesson.keys if k not in self.results]
-        if missing:  # a bug in the lesson, not bad input: fail loudly
-            raise RuntimeError(f"{self.name} did not record its results keys {missing}")
+        if self.claims_results:
+            missing = [k for k in self.lesson.keys if self.results.get(k) is None]
+            if missing:  # a bug in the lesson, not bad input: fail loudly
+                raise RuntimeError(f"{self.name} did not record its results keys {missing}")
+        elif self.results:
+            raise RuntimeError(f"{self.name} recorded results in a process that claims none")
         # ``headline`` and ``course`` let ``python -m lessons report`` print the measured-vs-
         # course table from this file alone.
         payload = {**self.results, "headline": list(self.lesson.keys), "course": self.course,
-                   "settings": self.settings()}
+                   "settings": self.settings()} if self.claims_results else \
+            {"settings": self.settings()}
         tmp = self.path("results.json.tmp")
         tmp.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
         os.replace(tmp, self.path("results.json"))
