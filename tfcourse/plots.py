@@ -19,6 +19,16 @@ def _save(fig, path) -> Path:
     return path
 
 
+def save(fig, path) -> Path:
+    """Save ``fig`` as a PNG at ``path`` (parents created) with the package's dpi, and close it."""
+    return _save(fig, path)
+
+
+def pyplot():
+    """``matplotlib.pyplot`` with the Agg backend selected (files only, no screen)."""
+    return plt
+
+
 def learning_curves(histories: dict, path, metrics=("loss",), title: str = "",
                     xlabel: str = "epoch", x_scale: float = 1.0, logy: bool = False) -> Path:
     """One panel per metric; each history's train curve solid and its ``val_`` curve dashed.
