@@ -47,8 +47,8 @@ import numpy as np
 
 import keras
 from tfcourse import plots
+from tfcourse.layers import AttentionDecoder
 from tfcourse.lesson import Lesson, int_arg, positive_number_arg
-from tfcourse.sequence import AttentionDecoder
 
 TX, TY = 30, 10  # input and output lengths, as in the course
 INPUT_CHARS = " ',-./0123456789abcdefghijklmnopqrstuvwxyzäéû"  # id 0 is padding, last+1 unknown
