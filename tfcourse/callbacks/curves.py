@@ -9,7 +9,6 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from tfcourse import plots
 from tfcourse.callbacks._common import _check_every, _check_path, _EpochSeries
 from tfcourse.checks import invalid
 from tfcourse.ewma import EWMA
@@ -68,6 +67,8 @@ class LearningCurves(keras.callbacks.Callback):
     def draw(self):
         history = self.history
         if history:
+            from tfcourse import plots  # on first draw: importing it selects matplotlib's Agg
+
             plots.learning_curves({"model": history}, self.path, metrics=self._names(history),
                                   title=self.title)
 
@@ -170,6 +171,8 @@ class SmoothedLoss(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.path is None or not self.raw:
             return
+        from tfcourse import plots
+
         plt = plots.pyplot()
         fig, ax = plt.subplots(figsize=(7, 4))
         steps = np.arange(1, len(self.raw) + 1)

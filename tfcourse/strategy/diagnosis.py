@@ -1,4 +1,4 @@
-"""Bias, variance and data mismatch: the course's diagnosis and "basic recipe" (Course 3, weeks 1–2).
+"""Bias, variance, data mismatch: the course's diagnosis and "basic recipe" (Course 3, weeks 1–2).
 
 With human-level error as the proxy for Bayes error::
 
