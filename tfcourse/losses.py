@@ -34,8 +34,9 @@ class MaskedBinaryCrossentropy(keras.losses.Loss):
         missing: the label value meaning "not known".
         from_logits: ``y_pred`` holds logits rather than probabilities.
 
-    Example:
-        >>> model.compile("adam", loss=MaskedBinaryCrossentropy())   # y: (m, tasks), −1 = missing
+    Example::
+
+        model.compile("adam", loss=MaskedBinaryCrossentropy())   # y: (m, tasks), −1 = missing
     """
 
     def __init__(self, missing: float = -1.0, from_logits: bool = False,

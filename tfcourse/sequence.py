@@ -68,8 +68,9 @@ def rnn_cell_forward(xt, a_prev, params):
     Returns:
         ``(a_next, yt_pred)``: (m, n_a) and (m, n_y); ``yt_pred`` is None without ``Wya``.
 
-    Example:
-        >>> a1, y1 = rnn_cell_forward(x[:, 0], a0, params)
+    Example::
+
+        a1, y1 = rnn_cell_forward(x[:, 0], a0, params)
     """
     # Batch-first: (W · x)ᵀ = xᵀ · Wᵀ, so each course product W·x is x @ W.T here.
     a_next = ops.tanh(ops.matmul(a_prev, ops.transpose(params["Waa"]))  # (m, n_a)
@@ -158,8 +159,9 @@ def lstm_cell_forward(xt, a_prev, c_prev, params):
     Returns:
         ``(a_next, c_next, yt_pred)``: (m, n_a), (m, n_a), (m, n_y) or None without ``Wy``.
 
-    Example:
-        >>> a1, c1, y1 = lstm_cell_forward(x[:, 0], a0, c0, params)
+    Example::
+
+        a1, c1, y1 = lstm_cell_forward(x[:, 0], a0, c0, params)
     """
     concat = ops.concatenate([a_prev, xt], axis=-1)  # (m, n_a + n_x)
 

@@ -57,11 +57,12 @@ class BiasVarianceReport(keras.callbacks.Callback):
         tolerance: gaps no larger than this count as none (see ``diagnose``).
         verbose: print the report at the end of training.
 
-    Example:
-        >>> report = BiasVarianceReport(0.01, train_data=(x, y), train_dev_data=(xtd, ytd),
-        ...                             dev_data=(xd, yd))
-        >>> model.fit(x, y, epochs=20, callbacks=[report])
-        >>> report.report["diagnosis"], report.report["recipe"]
+    Example::
+
+        report = BiasVarianceReport(0.01, train_data=(x, y), train_dev_data=(xtd, ytd),
+                                    dev_data=(xd, yd))
+        model.fit(x, y, epochs=20, callbacks=[report])
+        report.report["diagnosis"], report.report["recipe"]
     """
 
     def __init__(self, human_level_error, train_data=None, train_dev_data=None, dev_data=None,

@@ -34,9 +34,10 @@ class LearningCurves(keras.callbacks.Callback):
         every: redraw every ``every`` epochs (always at the end of training).
         title: the figure title.
 
-    Example:
-        >>> model.fit(x, y, validation_data=(xd, yd), epochs=50,
-        ...           callbacks=[LearningCurves("curves.png", every=10)])
+    Example::
+
+        model.fit(x, y, validation_data=(xd, yd), epochs=50,
+                  callbacks=[LearningCurves("curves.png", every=10)])
     """
 
     _SKIP = ("learning_rate", "smoothed_loss")
@@ -112,10 +113,11 @@ class SmoothedLoss(keras.callbacks.Callback):
     Attributes:
         raw: the per-batch losses; ``smoothed``: the bias-corrected averages.
 
-    Example:
-        >>> smooth = SmoothedLoss(beta=0.98, path="smoothed_loss.png")
-        >>> model.fit(x, y, batch_size=32, epochs=5, callbacks=[smooth])
-        >>> smooth.smoothed[-1]
+    Example::
+
+        smooth = SmoothedLoss(beta=0.98, path="smoothed_loss.png")
+        model.fit(x, y, batch_size=32, epochs=5, callbacks=[smooth])
+        smooth.smoothed[-1]
     """
 
     def __init__(self, beta: float = 0.98, path=None):

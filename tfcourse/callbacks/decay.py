@@ -46,14 +46,14 @@ class LearningRateDecay(keras.callbacks.Callback):
         schedule: ``schedule(epoch)`` or ``schedule(epoch, current_lr)``, returning the rate.
         verbose: print the rate each epoch.
 
-    Example:
-        >>> from tfcourse.schedules import epoch_schedule, update_lr
-        >>> decay = LearningRateDecay(lambda epoch: update_lr(0.5, epoch, 1.0))
-        >>> model.fit(x, y, epochs=3, callbacks=[decay])      # α = 0.5, 0.25, 0.1667
-        >>> decay.rates
-        [0.5, 0.25, 0.16666666666666666]
-        >>> LearningRateDecay(epoch_schedule("schedule_lr_decay", 0.1, decay_rate=0.3,
-        ...                                  time_interval=10))   # the assignment's staircase
+    Example::
+
+        from tfcourse.schedules import epoch_schedule, update_lr
+        decay = LearningRateDecay(lambda epoch: update_lr(0.5, epoch, 1.0))
+        model.fit(x, y, epochs=3, callbacks=[decay])      # α = 0.5, 0.25, 0.1667
+        decay.rates                                   # [0.5, 0.25, 0.16666666666666666]
+        LearningRateDecay(epoch_schedule("schedule_lr_decay", 0.1, decay_rate=0.3,
+                                         time_interval=10))   # the assignment's staircase
     """
 
     def __init__(self, schedule, verbose: int = 0):

@@ -36,10 +36,11 @@ class WeightNorms(keras.callbacks.Callback):
     Attributes:
         norms: ``{layer: [norm per epoch]}``.
 
-    Example:
-        >>> norms = WeightNorms("weight_norms.png")
-        >>> model.fit(x, y, epochs=20, callbacks=[norms])
-        >>> norms.norms["dense"][-1]
+    Example::
+
+        norms = WeightNorms("weight_norms.png")
+        model.fit(x, y, epochs=20, callbacks=[norms])
+        norms.norms["dense"][-1]
     """
 
     def __init__(self, path=None, every: int = 1):
@@ -107,9 +108,10 @@ class GradientNorms(keras.callbacks.Callback):
         norms: ``{layer: [gradient norm per epoch]}``;
         alerts: ``[(epoch, layer, "vanishing" | "exploding", norm), ...]``.
 
-    Example:
-        >>> grads = GradientNorms(x_train[:256], y_train[:256], "grad_norms.png")
-        >>> model.fit(x_train, y_train, epochs=10, callbacks=[grads])
+    Example::
+
+        grads = GradientNorms(x_train[:256], y_train[:256], "grad_norms.png")
+        model.fit(x_train, y_train, epochs=10, callbacks=[grads])
     """
 
     def __init__(self, x, y, path=None, vanish_threshold: float = 1e-6,

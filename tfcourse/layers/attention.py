@@ -41,8 +41,9 @@ class OneStepAttention(keras.layers.Layer):
     Returns:
         ``(context, alphas)``: (m, n_a2) and (m, T_x).
 
-    Example:
-        >>> context, alphas = OneStepAttention(10)(a, s_prev)
+    Example::
+
+        context, alphas = OneStepAttention(10)(a, s_prev)
     """
 
     def __init__(self, units: int = 10, energy_activation="relu", **kwargs):
@@ -100,8 +101,9 @@ class AttentionDecoder(keras.layers.Layer):
         a: encoder states (m, T_x, n_a2).
         return_attention: also return the attention weights (m, T_y, T_x).
 
-    Example:
-        >>> probs = AttentionDecoder(10, 64, 11)(bi_lstm_states)  # (m, 10, 11)
+    Example::
+
+        probs = AttentionDecoder(10, 64, 11)(bi_lstm_states)  # (m, 10, 11)
     """
 
     def __init__(self, steps: int, units: int, vocab_size: int, attention_units: int = 10,

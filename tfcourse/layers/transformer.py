@@ -49,8 +49,9 @@ class PositionalEmbedding(keras.layers.Layer):
         d_model: embedding size d.
         max_length: the longest sequence; the encoding table is (max_length, d).
 
-    Example:
-        >>> x = PositionalEmbedding(48, 32, 30)(ids)  # (m, 30, 32)
+    Example::
+
+        x = PositionalEmbedding(48, 32, 30)(ids)  # (m, 30, 32)
     """
 
     def __init__(self, vocab_size: int, d_model: int, max_length: int, **kwargs):
@@ -93,8 +94,9 @@ class LearnedQueries(keras.layers.Layer):
         steps: number of output positions.
         d_model: size of each query.
 
-    Example:
-        >>> q = LearnedQueries(10, 32)(encoder_outputs)  # (m, 10, 32)
+    Example::
+
+        q = LearnedQueries(10, 32)(encoder_outputs)  # (m, 10, 32)
     """
 
     def __init__(self, steps: int, d_model: int, **kwargs):
