@@ -1,6 +1,9 @@
 """Old import paths of moved components keep working for one release, with a DeprecationWarning,
 and return the very object of the new home; registered names (saved .keras files) are unchanged."""
 import importlib
+import os
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -77,3 +80,12 @@ def test_a_model_with_moved_layers_saves_and_loads(tmp_path):
     loaded = keras.saving.load_model(tmp_path / "m.keras")
     for a, b in zip(model(data), loaded(data)):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-6)
+
+
+def test_old_modules_alone_still_register_what_moved_out():
+    # A user who imported the old module before loading a .keras file keeps working for a release.
+    code = ("import keras, tfcourse.sequence, tfcourse.strategy\n"
+            "get = keras.saving.get_registered_object\n"
+            "assert get('tfcourse>OneStepAttention') is not None\n"
+            "assert get('tfcourse>MaskedBinaryCrossentropy') is not None\n")
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ})

@@ -46,6 +46,10 @@ from keras import ops
 
 from tfcourse.checks import check_number, invalid
 
+# Registers the layers that moved out (one release): ``import tfcourse.sequence`` alone still loads
+# a .keras file that uses OneStepAttention & co., as it did when they were defined here.
+from tfcourse import layers as _layers  # noqa: F401
+
 # --------------------------------------------------------------------------------------------
 # RNN
 # --------------------------------------------------------------------------------------------

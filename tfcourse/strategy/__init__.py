@@ -21,6 +21,9 @@ the multi-task loss is :class:`tfcourse.losses.MaskedBinaryCrossentropy`. Their 
 train-dev split is :func:`tfcourse.data.train_dev_split`; the bias / variance report at the end
 of ``model.fit`` is :class:`tfcourse.callbacks.BiasVarianceReport`.
 """
+# Registers the loss that moved out (one release): ``import tfcourse.strategy`` alone still loads
+# a .keras file compiled with MaskedBinaryCrossentropy, as it did when it was defined here.
+from tfcourse import losses as _losses  # noqa: F401
 from tfcourse.strategy.diagnosis import RECIPE, diagnose, format_diagnosis
 from tfcourse.strategy.error_analysis import (OTHER, error_analysis, format_error_table,
                                          save_misclassified_grid)
