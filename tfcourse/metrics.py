@@ -31,14 +31,13 @@ def _predicted_labels(p, n_labels: int, threshold: float) -> np.ndarray:
 
 
 def accuracy(model, x, y, threshold: float = 0.5, batch_size: int = 4096) -> float:
-    """Share of the examples ``x`` whose predicted label is ``y``: the course's ``predict``, then
-    ``mean(prediction == y)``.
+    """Share of the examples ``x`` whose predicted label is ``y`` (a sigmoid or softmax model).
 
     Courses 1–4; lessons c1w2_logistic_regression, c1w3_planar_data, c1w4_deep_network,
     c2w1_initialization, c2w1_regularization, c2w2_optimization, c2w3_batch_norm,
     c3w2_transfer_learning, c4w1_convolution, c4w2_residual_networks.
 
-    The model's output gives the labels:
+    The course's ``predict`` then ``mean(prediction == y)``; the model's output gives the labels:
 
     - one probability per example (a sigmoid unit: shape (m,), (m, 1), or the course's column
       layout (1, m) with ``y`` of shape (1, m)): label 1 where p > ``threshold``;
