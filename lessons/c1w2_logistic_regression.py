@@ -51,7 +51,8 @@ import tensorflow as tf
 
 from tfcourse import data, plots
 from tfcourse.lesson import Lesson
-from tfcourse.training import accuracy, fit_steps
+from tfcourse.metrics import accuracy
+from tfcourse.training import fit_steps
 
 LEARNING_RATE = 0.005  # the course's rate for the main run (2 000 iterations)
 SWEEP_RATES = (0.01, 0.001, 0.0001)
@@ -120,10 +121,6 @@ def predict(w, b, X):
     return tf.cast(tf.sigmoid(tf.matmul(w, X, transpose_a=True) + b) > 0.5, X.dtype)
 
 
-def scratch_accuracy(w, b, X, Y) -> float:
-    return float(tf.reduce_mean(tf.cast(predict(w, b, X) == Y, "float32")))
-
-
 def check_gradients(X, Y, seed):
     """Largest |hand-derived − GradientTape| gradient entry, at a random (w, b), in float64.
 
@@ -176,9 +173,9 @@ def run(ctx):
     ctx.record("initial_cost", float(propagate(*initialize_with_zeros(X_train.shape[0]),
                                                X_train, Y_train)[0]), course=COURSE["initial_cost"])
     ctx.record("final_cost", float(propagate(w, b, X_train, Y_train)[0]))
-    ctx.record("train_accuracy", scratch_accuracy(w, b, X_train, Y_train),
+    ctx.record("train_accuracy", accuracy(lambda X: predict(w, b, X), X_train, Y_train),
                course=COURSE["train_accuracy"])
-    ctx.record("test_accuracy", scratch_accuracy(w, b, X_test, Y_test),
+    ctx.record("test_accuracy", accuracy(lambda X: predict(w, b, X), X_test, Y_test),
                course=COURSE["test_accuracy"])
     ctx.log(f"cost {ctx.results['initial_cost']:.3f} -> {ctx.results['final_cost']:.3f}; "
             f"train accuracy {ctx.results['train_accuracy']:.3f}, "
@@ -205,9 +202,11 @@ def run(ctx):
         w_lr, b_lr, costs_lr = optimize(X_train, Y_train, sweep_iterations, lr, every)
         sweep[f"α = {lr}"] = {"loss": costs_lr}
         course_train, course_test = COURSE[lr]
-        ctx.record(f"lr_{lr}_train_accuracy", scratch_accuracy(w_lr, b_lr, X_train, Y_train),
+        ctx.record(f"lr_{lr}_train_accuracy",
+                   accuracy(lambda X: predict(w_lr, b_lr, X), X_train, Y_train),
                    course=course_train)
-        ctx.record(f"lr_{lr}_test_accuracy", scratch_accuracy(w_lr, b_lr, X_test, Y_test),
+        ctx.record(f"lr_{lr}_test_accuracy",
+                   accuracy(lambda X: predict(w_lr, b_lr, X), X_test, Y_test),
                    course=course_test)
         ctx.log(f"α = {lr:<6}: final cost {costs_lr[-1] if costs_lr else float('nan'):.3f}, "
                 f"train {ctx.results[f'lr_{lr}_train_accuracy']:.3f}, "

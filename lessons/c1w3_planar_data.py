@@ -38,7 +38,8 @@ import keras
 
 from tfcourse import data, plots
 from tfcourse.lesson import Lesson
-from tfcourse.training import accuracy, fit_steps
+from tfcourse.metrics import accuracy
+from tfcourse.training import fit_steps
 
 LEARNING_RATE = 1.2  # the course's rate for full-batch gradient descent
 HIDDEN_SIZES = (1, 2, 3, 4, 5, 20, 50)

@@ -40,7 +40,8 @@ import keras
 
 from tfcourse import data, plots
 from tfcourse.lesson import Lesson
-from tfcourse.training import accuracy, fit_steps
+from tfcourse.metrics import accuracy
+from tfcourse.training import fit_steps
 
 LEARNING_RATE = 0.0075  # the course's rate for both networks
 TWO_LAYER = (7,)  # [n_x, 7, 1]

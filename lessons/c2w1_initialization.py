@@ -33,7 +33,8 @@ import keras
 
 from tfcourse import data, initializers, plots
 from tfcourse.lesson import Lesson
-from tfcourse.training import accuracy, fit_steps
+from tfcourse.metrics import accuracy
+from tfcourse.training import fit_steps
 
 LAYERS = (10, 5)  # hidden units; input 2, output 1: the course's [2, 10, 5, 1]
 LEARNING_RATE = 0.01  # the course's rate for full-batch gradient descent

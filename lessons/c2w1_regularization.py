@@ -38,8 +38,9 @@ import keras
 from tfcourse import data, initializers, plots
 from tfcourse.layers import InvertedDropout
 from tfcourse.lesson import Lesson
+from tfcourse.metrics import accuracy
 from tfcourse.regularizers import L2
-from tfcourse.training import accuracy, fit_steps
+from tfcourse.training import fit_steps
 
 LEARNING_RATE = 0.3  # the course's rate for full-batch gradient descent
 LAMBD = 0.7  # the course's λ of the L2 penalty λ/(2m)·Σ‖W‖²

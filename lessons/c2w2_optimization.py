@@ -43,6 +43,7 @@ from tfcourse import data, plots
 from tfcourse.ewma import ewma
 from tfcourse.initializers import He
 from tfcourse.lesson import Lesson
+from tfcourse.metrics import accuracy
 from tfcourse.optimizers import Adam, GradientDescent, Momentum
 from tfcourse.schedules import InverseTimeEpochDecay, ScheduledInverseTimeDecay, schedule_lr_decay
 from tfcourse.training import fit_steps
@@ -95,11 +96,6 @@ def keras_call(model, x):
     return np.asarray(model(np.asarray(x, "float32"), training=False))
 
 
-def binary_accuracy(model, x, y):
-    """Share of points on the right side of 0.5 (the course's `predict` then accuracy)."""
-    return float(np.mean((keras_call(model, x).reshape(-1) > 0.5) == np.asarray(y).reshape(-1)))
-
-
 def ewma_figure(path, seed):
     """The lecture's picture: noisy daily temperatures, their EWMA, with and without correction."""
     rng = np.random.default_rng(seed)
@@ -150,9 +146,9 @@ def run(ctx):
     for kind in ("gd", "momentum", "adam"):
         model, curves[LABELS[kind]] = train(kind, LEARNING_RATE, kind)
         models[LABELS[kind]] = model
-        ctx.record(f"{kind}_accuracy", binary_accuracy(model, ds.x_train, ds.y_train),
+        ctx.record(f"{kind}_accuracy", accuracy(model, ds.x_train, ds.y_train),
                    course=COURSE[f"{kind}_accuracy"])
-        ctx.record(f"{kind}_test_accuracy", binary_accuracy(model, ds.x_test, ds.y_test))
+        ctx.record(f"{kind}_test_accuracy", accuracy(model, ds.x_test, ds.y_test))
         ctx.log(f"{LABELS[kind]:>16}: train {ctx.results[f'{kind}_accuracy']:.3f} "
                 f"(course {COURSE[f'{kind}_accuracy']:.3f})")
 
@@ -164,8 +160,8 @@ def run(ctx):
         model, curves[f"{LABELS[kind]} + decay"] = train(kind, schedule, f"{kind}_decay")
         models[f"{LABELS[kind]} + decay"] = model
         key = f"{kind}_decay_accuracy"
-        ctx.record(key, binary_accuracy(model, ds.x_train, ds.y_train), course=COURSE[key])
-        ctx.record(f"{kind}_decay_test_accuracy", binary_accuracy(model, ds.x_test, ds.y_test))
+        ctx.record(key, accuracy(model, ds.x_train, ds.y_train), course=COURSE[key])
+        ctx.record(f"{kind}_decay_test_accuracy", accuracy(model, ds.x_test, ds.y_test))
         ctx.log(f"{LABELS[kind]:>16}: α0 = {DECAY_LR0[kind]}, train {ctx.results[key]:.3f} "
                 f"(course {COURSE[key]:.3f})")
 
@@ -173,7 +169,7 @@ def run(ctx):
     ctx.section("Decay every epoch, α0 / (1 + 1·epoch), gradient descent")
     every = InverseTimeEpochDecay(DECAY_LR0["gd"], 1.0, steps_per_epoch=steps_per_epoch)
     model, curves["gradient descent + decay every epoch"] = train("gd", every, "gd_decay_every_epoch")
-    ctx.record("gd_decay_every_epoch_accuracy", binary_accuracy(model, ds.x_train, ds.y_train),
+    ctx.record("gd_decay_every_epoch_accuracy", accuracy(model, ds.x_train, ds.y_train),
                course=COURSE["gd_decay_every_epoch_accuracy"])
     ctx.log(f"train {ctx.results['gd_decay_every_epoch_accuracy']:.3f}; the rate ends at "
             f"{float(every((steps - 1))):.2e}")

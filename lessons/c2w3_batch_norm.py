@@ -48,7 +48,7 @@ import numpy as np
 from tfcourse import data, plots
 from tfcourse.layers import BatchNorm
 from tfcourse.lesson import Lesson
-from tfcourse.training import accuracy
+from tfcourse.metrics import accuracy
 
 DEPTH, UNITS, ACTIVATION = 10, 64, "sigmoid"  # ten hidden layers of 64 sigmoid units
 LEARNING_RATE = 0.5  # plain mini-batch gradient descent, the same for both networks
@@ -117,8 +117,8 @@ def run(ctx):
                                    training=True)
         return np.asarray(out)
 
-    batch_stats = predict_with_batch_statistics(ds.x_test).argmax(axis=1)
-    ctx.record("bn_test_accuracy_batch_stats", float(np.mean(batch_stats == ds.y_test)))
+    ctx.record("bn_test_accuracy_batch_stats",
+               accuracy(predict_with_batch_statistics, ds.x_test, ds.y_test))
     one = predict_with_batch_statistics(ds.x_test[:1]).argmax(axis=1)[0]
     ctx.record("bn_batch_of_one_accuracy", float(np.mean(ds.y_test == one)))
     ctx.log(f"test accuracy with the test set's own batch statistics "

@@ -40,7 +40,8 @@ import numpy as np
 from tfcourse import data, plots
 from tfcourse.callbacks import LearningCurves
 from tfcourse.lesson import Lesson
-from tfcourse.strategy import MaskedBinaryCrossentropy, masked_accuracy
+from tfcourse.losses import MaskedBinaryCrossentropy
+from tfcourse.metrics import masked_accuracy
 
 TASKS = ("is_even", "greater_than_4", "has_loop")
 N_TRAIN, MISSING_RATE, MISSING = 300, 0.5, -1

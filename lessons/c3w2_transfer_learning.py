@@ -44,6 +44,7 @@ import numpy as np
 from tfcourse import data, plots
 from tfcourse.callbacks import LearningCurves
 from tfcourse.lesson import Lesson, int_arg
+from tfcourse.metrics import accuracy
 from tfcourse.transfer import export_and_reload, new_head, unfreeze
 
 PER_CLASS = 2  # task B's training images per class (--per-class)
@@ -90,14 +91,11 @@ def run(ctx):
                   callbacks=[stop, curves, *ctx.callbacks(name)])
         return model
 
-    def test_accuracy(model):
-        return float(np.mean(model.predict(b_test[0], verbose=0).argmax(1) == b_test[1]))
-
     ## 1. Pretrain on task A
     ctx.section("Pretraining on digits 0-4")
     pretrained = fit(compile_(convnet("pretrained_digits_0_4"), 1e-3), a_train, "pretrain",
                      ctx.epochs)
-    acc_a = float(np.mean(pretrained.predict(a_test[0], verbose=0).argmax(1) == a_test[1]))
+    acc_a = accuracy(pretrained, *a_test)
     ctx.record("pretrain_task_a_test_accuracy", acc_a)
     ctx.log(f"task A test accuracy {acc_a:.3f}")
 
@@ -109,18 +107,18 @@ def run(ctx):
     ctx.section("Frozen pretrained conv base + new softmax head")
     frozen, base = new_head(loaded, "flatten", 5, name="frozen")
     frozen = fit(compile_(frozen, 1e-3), b_train, "frozen", ctx.epochs)
-    ctx.record("frozen_test_accuracy", test_accuracy(frozen))
+    ctx.record("frozen_test_accuracy", accuracy(frozen, *b_test))
 
     ## 4. Fine-tune the last layers at a lower rate
     ctx.section("Fine-tuning the last conv layer at 1e-4")
     unfreeze(base, "conv_2")
     finetuned = fit(compile_(frozen, 1e-4), b_train, "finetuned", ctx.epochs)
-    ctx.record("finetuned_test_accuracy", test_accuracy(finetuned))
+    ctx.record("finetuned_test_accuracy", accuracy(finetuned, *b_test))
 
     ## 5. The same network from scratch on the same few images
     ctx.section(f"From scratch on the {len(b_train[0])} images")
     scratch = fit(compile_(convnet("scratch"), 1e-3), b_train, "scratch", ctx.epochs)
-    ctx.record("scratch_test_accuracy", test_accuracy(scratch))
+    ctx.record("scratch_test_accuracy", accuracy(scratch, *b_test))
 
     ## Summary
     ctx.section("Task B test accuracy")

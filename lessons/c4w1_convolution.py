@@ -47,7 +47,7 @@ import numpy as np
 from tfcourse import data, plots
 from tfcourse.convolution import conv_forward, conv_output_size, pool_forward
 from tfcourse.lesson import Lesson
-from tfcourse.training import accuracy
+from tfcourse.metrics import accuracy
 
 # (f, stride, pad) for the convolution check; "same" cases are stride 1 with odd f
 CONV_CASES = ((1, 1, 0), (3, 1, 0), (3, 1, 1), (3, 2, 1), (2, 2, 0), (4, 2, 1), (5, 1, 2),

@@ -61,9 +61,9 @@ import numpy as np
 
 from tfcourse import data, plots
 from tfcourse.lesson import Lesson, int_arg
+from tfcourse.metrics import accuracy
 from tfcourse.resnet import small_resnet, weight_layer_depth
 from tfcourse.transfer import export_and_reload, new_head, unfreeze
-from tfcourse.training import accuracy
 
 STAGES = ((8, 8, 32), (16, 16, 64))  # (F1, F2, F3) per stage; ResNet-50's are 8-32× wider
 BLOCKS_PER_STAGE = 5  # 2 + 2·5·3 = 32 weight layers; --fast uses 1 (8 layers)

@@ -47,8 +47,8 @@ import keras
 from tfcourse import plots
 from tfcourse.data.dates import (FORMATS, INPUT_CHARS, OUTPUT_CHARS, TX, TY, decode, encode_input,
                                  encode_output, make_dates)
+from tfcourse.layers import AttentionDecoder
 from tfcourse.lesson import Lesson, int_arg, positive_number_arg
-from tfcourse.sequence import AttentionDecoder
 
 _MOVED = ("FIRST", "LAST", "MONTHS", "WEEKDAYS", "human_date")  # the rest of the date maker
 

@@ -36,8 +36,8 @@ from keras import ops
 from tfcourse import plots
 from tfcourse.data.dates import (INPUT_CHARS, OUTPUT_CHARS, TX, TY, decode, encode_input,
                                  encode_output, make_dates)
+from tfcourse.layers import LearnedQueries, PositionalEmbedding, positional_encoding
 from tfcourse.lesson import Lesson, int_arg, positive_number_arg
-from tfcourse.sequence import LearnedQueries, PositionalEmbedding, positional_encoding
 
 D_MODEL, HEADS, FFN, LAYERS, DROPOUT = 64, 4, 128, 2, 0.1
 

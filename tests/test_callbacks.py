@@ -11,7 +11,7 @@ import tensorflow as tf
 from tfcourse.callbacks import (BiasVarianceReport, GradientNorms, LearningCurves,
                                 LearningRateDecay, SmoothedLoss, WeightNorms)
 from tfcourse.ewma import ewma
-from tfcourse.strategy import classification_error
+from tfcourse.metrics import classification_error
 
 
 def data(m=160, n=6, seed=0):

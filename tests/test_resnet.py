@@ -5,7 +5,8 @@ import numpy as np
 import keras
 import pytest
 
-from tfcourse.resnet import ConvolutionalBlock, IdentityBlock, small_resnet, weight_layer_depth
+from tfcourse.layers import ConvolutionalBlock, IdentityBlock
+from tfcourse.resnet import small_resnet, weight_layer_depth
 
 ONES = keras.initializers.Constant(1.0)
 

@@ -1,5 +1,6 @@
 """tfcourse.sequence: the hand-written RNN/LSTM forward passes against Keras's layers (same
-weights, copied through the documented mapping), sampling temperature, one-step attention."""
+weights, copied through the documented mapping) and the sampling temperature. The attention and
+positional-encoding layers are tested in test_layers.py."""
 import numpy as np
 import pytest
 
@@ -105,66 +106,3 @@ def test_temperature_low_is_argmax_like_and_one_is_identity():
     assert abs(np.mean(np.asarray(draws) == 2) - 0.6) < 0.05
     with pytest.raises(ValueError, match="temperature"):
         sequence.temperature_probabilities(p, 0.0)
-
-
-def test_one_step_attention_matches_course_composition():
-    tx, n_a2, n_s = 6, 4, 3
-    rng = np.random.default_rng(5)
-    a = rng.normal(size=(M, tx, n_a2)).astype("float32")
-    s = rng.normal(size=(M, n_s)).astype("float32")
-    att = sequence.OneStepAttention(10)
-    context, alphas = att(a, s)
-    # The course's layers, with the same weights
-    a_in, s_in = keras.Input((tx, n_a2)), keras.Input((n_s,))
-    concat = keras.layers.Concatenate(axis=-1)([a_in, keras.layers.RepeatVector(tx)(s_in)])
-    d1, d2 = keras.layers.Dense(10, activation="tanh"), keras.layers.Dense(1, activation="relu")
-    alph = keras.layers.Softmax(axis=1)(d2(d1(concat)))
-    ctx_out = keras.layers.Dot(axes=1)([alph, a_in])
-    course = keras.Model([a_in, s_in], [ctx_out, alph])
-    d1.set_weights(att.dense1.get_weights())
-    d2.set_weights(att.dense2.get_weights())
-    want_ctx, want_alph = course([a, s])
-    assert np.max(np.abs(np.asarray(context) - np.asarray(want_ctx)[:, 0])) < 1e-5
-    assert np.max(np.abs(np.asarray(alphas) - np.asarray(want_alph)[..., 0])) < 1e-6
-    np.testing.assert_allclose(np.asarray(alphas).sum(axis=1), 1.0, atol=1e-5)
-
-
-def test_attention_decoder_shapes_and_config_round_trip():
-    dec = sequence.AttentionDecoder(steps=4, units=8, vocab_size=5, energy_activation=None)
-    a = np.random.default_rng(6).normal(size=(2, 6, 4)).astype("float32")
-    probs, alphas = dec(a, return_attention=True)
-    assert probs.shape == (2, 4, 5) and alphas.shape == (2, 4, 6)
-    np.testing.assert_allclose(np.asarray(probs).sum(-1), 1.0, atol=1e-5)
-    clone = sequence.AttentionDecoder.from_config(dec.get_config())
-    clone.build(a.shape)
-    clone.set_weights(dec.get_weights())
-    np.testing.assert_allclose(np.asarray(clone(a)), np.asarray(probs), atol=1e-6)
-    with pytest.raises(ValueError, match="units"):
-        sequence.AttentionDecoder(steps=4, units=0, vocab_size=5)
-
-
-def test_positional_encoding_is_the_course_formula():
-    positions, d = 12, 8
-    want = np.zeros((positions, d))
-    for pos in range(positions):  # the course's get_angles, written out
-        for k in range(d):
-            angle = pos / 10000 ** (2 * (k // 2) / d)
-            want[pos, k] = np.sin(angle) if k % 2 == 0 else np.cos(angle)
-    got = np.asarray(sequence.positional_encoding(positions, d))
-    assert got.shape == (positions, d)
-    np.testing.assert_allclose(got, want, atol=1e-5)
-    assert abs(got[1, 0] - np.sin(1.0)) < 1e-6 and abs(got[1, 1] - np.cos(1.0)) < 1e-6
-    assert abs(got[3, 2] - np.sin(3 / 10000 ** (2 / 8))) < 1e-6  # pos 3, i = 1
-    with pytest.raises(ValueError, match="d must"):
-        sequence.positional_encoding(4, 0)
-
-
-def test_positional_embedding_adds_scaled_embedding_and_encoding():
-    layer = sequence.PositionalEmbedding(vocab_size=9, d_model=6, max_length=10)
-    ids = np.array([[1, 2, 3, 0], [4, 4, 4, 4]], "float32")
-    out = np.asarray(layer(ids))
-    table = np.asarray(layer.embedding.embeddings)
-    want = table[ids.astype(int)] * np.sqrt(6) + np.asarray(sequence.positional_encoding(10, 6))[:4]
-    np.testing.assert_allclose(out, want, atol=1e-5)
-    clone = sequence.PositionalEmbedding.from_config(layer.get_config())
-    assert clone.get_config()["max_length"] == 10

@@ -63,11 +63,14 @@ class _StopAfter(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def accuracy(model, x, y, threshold: float = 0.5) -> float:
-    """Accuracy of a binary (one sigmoid output) or multi-class (softmax) classifier."""
-    p = np.asarray(model.predict(np.asarray(x, "float32"), verbose=0, batch_size=4096))
-    if p.ndim == 2 and p.shape[1] > 1:
-        pred = p.argmax(axis=1)
-    else:
-        pred = (p.reshape(-1) > threshold).astype("int64")
-    return float(np.mean(pred == np.asarray(y).reshape(-1)))
+def __getattr__(name):
+    # PEP 562: ``accuracy`` moved to tfcourse.metrics; the old path warns for one release.
+    if name == "accuracy":
+        import warnings
+
+        from tfcourse.metrics import accuracy
+
+        warnings.warn("tfcourse.training.accuracy moved to tfcourse.metrics.accuracy; the old "
+                      "path goes in the next release", DeprecationWarning, stacklevel=2)
+        return accuracy
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

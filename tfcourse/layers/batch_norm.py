@@ -1,21 +1,17 @@
 """Batch normalization, the course's formulas (Course 2, week 3)."""
 from __future__ import annotations
 
-import numbers
-
 import keras
 from keras import ops
 
-
-def _check_fraction(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value < 1:
-        raise ValueError(f"BatchNorm: argument `{name}` must be a number in [0, 1). "
-                         f"Received: {name}={value!r}")
+from tfcourse.checks import check_int, check_number
 
 
 @keras.saving.register_keras_serializable(package="tfcourse")
 class BatchNorm(keras.layers.Layer):
     """Batch normalization: normalize each feature with the mini-batch's statistics, then scale.
+
+    Course 2, week 3; lesson c2w3_batch_norm.
 
     The course's formulas, for the pre-activations ``z`` of one feature over a mini-batch of m::
 
@@ -65,15 +61,9 @@ class BatchNorm(keras.layers.Layer):
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-            raise ValueError(f"BatchNorm: argument `axis` must be an int. Received: axis={axis!r}")
-        _check_fraction("momentum", momentum)
-        if isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real) or not epsilon >= 0:
-            raise ValueError(f"BatchNorm: argument `epsilon` must be a number >= 0. "
-                             f"Received: epsilon={epsilon!r}")
-        self.axis = int(axis)
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
+        self.axis = check_int("axis", axis, owner="BatchNorm")
+        self.momentum = check_number("momentum", momentum, 0, 1, high_open=True, owner="BatchNorm")
+        self.epsilon = check_number("epsilon", epsilon, low=0, owner="BatchNorm")
         self.center = bool(center)
         self.scale = bool(scale)
         self.supports_masking = False

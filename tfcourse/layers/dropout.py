@@ -6,10 +6,14 @@ import numbers
 import keras
 from keras import ops
 
+from tfcourse.checks import invalid, is_number
+
 
 @keras.saving.register_keras_serializable(package="tfcourse")
 class InvertedDropout(keras.layers.Layer):
     """Inverted dropout: keep each unit with probability ``keep_prob``, then divide by it.
+
+    Course 2, week 1; lessons c2w1_gradient_checking, c2w1_regularization.
 
     The course's forward pass for a layer's activations ``A`` (keep_prob = 1 − rate)::
 
@@ -48,14 +52,11 @@ class InvertedDropout(keras.layers.Layer):
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if (isinstance(rate, bool) or not isinstance(rate, numbers.Real)
-                or not 0 <= float(rate) < 1):
-            raise ValueError(
-                f"InvertedDropout: argument `rate` must be a number in [0, 1) (the share of units "
-                f"dropped; keep_prob = 1 - rate). Received: rate={rate!r}")
+        if not is_number(rate) or not 0 <= float(rate) < 1:
+            raise invalid("rate", "a number in [0, 1) (the share of units dropped; keep_prob = "
+                          "1 - rate)", rate, "InvertedDropout")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise ValueError(f"InvertedDropout: argument `seed` must be an int or None. "
-                             f"Received: seed={seed!r}")
+            raise invalid("seed", "an int or None", seed, "InvertedDropout")
         self.rate = float(rate)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
