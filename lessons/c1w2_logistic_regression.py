@@ -52,20 +52,13 @@ import tensorflow as tf
 from tfcourse import data, plots
 from tfcourse.lesson import Lesson
 from tfcourse.metrics import accuracy
-from tfcourse.training import fit_steps
+from tfcourse.training import fit_steps, log_interval
 
 LEARNING_RATE = 0.005  # the course's rate for the main run (2 000 iterations)
 SWEEP_RATES = (0.01, 0.001, 0.0001)
 SWEEP_SHARE = 0.75  # the course's sweep runs 1 500 of the main run's 2 000 iterations
 COURSE = {"train_accuracy": 0.99, "test_accuracy": 0.70, "initial_cost": 0.693,
           0.01: (0.995, 0.68), 0.001: (0.89, 0.64), 0.0001: (0.684, 0.36)}
-
-
-def log_interval(steps):
-    """Iterations per logged point: at most 100 points, and at least 10 iterations each (every
-    logged point is a Keras epoch with its callbacks; one per iteration would cost more than the
-    iterations themselves)."""
-    return max(1, min(steps, 10), -(-steps // 100))
 
 
 ## The scratch model, in the course's layout: examples are columns

@@ -41,20 +41,13 @@ import keras
 from tfcourse import data, plots
 from tfcourse.lesson import Lesson
 from tfcourse.metrics import accuracy
-from tfcourse.training import fit_steps
+from tfcourse.training import fit_steps, log_interval
 
 LEARNING_RATE = 0.0075  # the course's rate for both networks
 TWO_LAYER = (7,)  # [n_x, 7, 1]
 DEEP = (20, 7, 5)  # [n_x, 20, 7, 5, 1]
 COURSE = {"two_layer_train_accuracy": 1.0, "two_layer_test_accuracy": 0.72,
           "deep_train_accuracy": 0.986, "deep_test_accuracy": 0.80}
-
-
-def log_interval(steps):
-    """Iterations per logged point: at most 100 points, and at least 10 iterations each (every
-    logged point is a Keras epoch with its callbacks; one per iteration would cost more than the
-    iterations themselves)."""
-    return max(1, min(steps, 10), -(-steps // 100))
 
 
 def deep_network(n_x, hidden, name):

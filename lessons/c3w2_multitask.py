@@ -8,7 +8,7 @@ sums only over the labels that are present:
 
     J = (1/m) Σ_i Σ_{j : y_ij present} −[y_ij·log ŷ_ij + (1 − y_ij)·log(1 − ŷ_ij)]
 
-(:class:`tfcourse.strategy.MaskedBinaryCrossentropy`, with −1 marking a missing label). It helps
+(:class:`tfcourse.losses.MaskedBinaryCrossentropy`, with −1 marking a missing label). It helps
 when the tasks can share low-level features, when each task has about as much data as the
 others, and when the network is big enough for all of them.
 

@@ -8,7 +8,8 @@ A residual block adds its input back before the last activation,
     a[l+2] = g(z[l+2] + a[l]),
 
 so that with small weights the block is close to the identity and every block only has to
-learn a correction. The course builds ResNet-50 from two such blocks (``tfcourse.resnet``):
+learn a correction. The course builds ResNet-50 from two such blocks
+(``tfcourse.layers.IdentityBlock`` and ``ConvolutionalBlock``):
 
 - the identity block: CONV 1×1 → BN → ReLU → CONV f×f → BN → ReLU → CONV 1×1 → BN, + input, ReLU;
 - the convolutional block: the same main path with stride s, and a shortcut CONV 1×1 (stride s)

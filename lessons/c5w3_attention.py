@@ -13,9 +13,9 @@ The course's model (built here the same way):
 - Attention, for each output step t: a small dense network scores every input step,
   e⟨t,t'⟩ = Dense(1)(tanh(Dense(10)([a⟨t'⟩; s⟨t−1⟩]))), the scores become weights
   α⟨t,t'⟩ = exp(e⟨t,t'⟩) / Σ_t'' exp(e⟨t,t''⟩), and the context is context⟨t⟩ = Σ_t' α⟨t,t'⟩ a⟨t'⟩
-  (``tfcourse.sequence.OneStepAttention``).
+  (``tfcourse.layers.OneStepAttention``).
 - Decoder: a post-attention LSTM reads context⟨t⟩ with its state s⟨t−1⟩ and a softmax over the 11
-  output characters (0–9 and "-") gives ŷ⟨t⟩ (``tfcourse.sequence.AttentionDecoder``).
+  output characters (0–9 and "-") gives ŷ⟨t⟩ (``tfcourse.layers.AttentionDecoder``).
 
 Differences from the course, each for a reason: the characters go through a learned
 ``Embedding`` (one-hot times a matrix, which is what the course's one-hot input does in the

@@ -6,7 +6,7 @@ characters enters only through a positional encoding added to the embeddings, th
 
     PE(pos, 2i) = sin(pos / 10000^(2i/d)),   PE(pos, 2i+1) = cos(pos / 10000^(2i/d)).
 
-The lesson first checks ``tfcourse.sequence.positional_encoding`` against that formula written
+The lesson first checks ``tfcourse.layers.positional_encoding`` against that formula written
 out element by element (``positional_encoding_max_abs_difference``) and plots the encoding.
 
 Then it solves week 3's task (human-readable dates → ISO dates, the same generated data, T_x = 30,

@@ -49,7 +49,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 __version__ = "0.1.0"
 
 # The modules whose classes are registered with ``keras.saving.register_keras_serializable``.
-COMPONENT_MODULES = ("layers", "optimizers", "regularizers", "initializers",
+COMPONENT_MODULES = ("layers", "losses", "optimizers", "regularizers", "initializers",
                      "schedules")
 
 

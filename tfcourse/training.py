@@ -50,6 +50,19 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
                      validation_data=validation_data, callbacks=callbacks)
 
 
+def log_interval(steps: int) -> int:
+    """Iterations per logged point of a ``steps``-iteration run: at most 100 points, and at
+    least 10 iterations each (every logged point is a Keras epoch with its callbacks; one per
+    iteration would cost more than the iterations themselves).
+
+    >>> log_interval(2000), log_interval(2500), log_interval(50), log_interval(5)
+    (20, 25, 10, 5)
+
+    Course 1, weeks 2 and 4; lessons c1w2_logistic_regression, c1w4_deep_network.
+    """
+    return max(1, min(steps, 10), -(-steps // 100))
+
+
 class _StopAfter(keras.callbacks.Callback):
     """Stop training after ``steps`` batches (Keras checks ``stop_training`` after each)."""
 

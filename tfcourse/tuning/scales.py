@@ -40,6 +40,8 @@ def check_setting(check, *args, **kwargs):
 
     For the settings of a search (``max_trials``, ``margin``, ...): the message is the
     package's one style, the error a ``UsageError`` so that a lesson's flag gives exit status 2.
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search.
     """
     try:
         return check(*args, **kwargs)
