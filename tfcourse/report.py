@@ -76,7 +76,7 @@ def _rows(payload: dict):
     keys = payload.get("headline") or [k for k in payload
                                        if k not in {"settings", "course", "headline", "saved_model"}]
     course = payload.get("course", {})
-    for key in keys:
+    for key in dict.fromkeys(keys):  # a key promised twice is shown once
         if key in payload:
             yield key, fmt(payload[key]), fmt(course[key]) if key in course else "—"
 
