@@ -56,7 +56,8 @@ TUNERS = ("coarse-to-fine", "random", "bayesian", "hyperband", "c2f-hindsight")
 C2F_SETTINGS = {"rounds": int, "top_k": int, "margin": float, "min_quality": float}
 # The box that rounds 1 and 2 of "c2f-hindsight" are given instead of the one built from round 0:
 # the region where the best configurations were found, read off the configurations that
-# earlier runs of this benchmark trained (see README). Batch sizes are powers of 2 in [16, 256].
+# earlier runs of this benchmark trained (see benchmarks/README.md). Batch sizes are powers of
+# 2 in [16, 256].
 HINDSIGHT_BOX = {"learning_rate": (0.1, 1.0), "one_minus_beta": (0.01, 0.1),
                  "batch_size": (16, 32)}
 

@@ -1,5 +1,5 @@
 """The benchmark scripts refuse bad flags with one line and exit status 2 (they are not run here:
-their figures are timings and long searches, see README, Benchmarks)."""
+their figures are timings and long searches, see benchmarks/README.md)."""
 import subprocess
 import sys
 from pathlib import Path

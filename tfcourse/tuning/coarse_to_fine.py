@@ -105,7 +105,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     out by chance: with 10 trials over α ∈ [1e-4, 1], exactly one lands in each 0.4 decade, so
     round 0 always tries α above 0.4, where the lesson's best networks are, and each of 5
     batch sizes exactly twice. On the lesson's search it makes coarse-to-fine's worst seeds
-    much better than with independent draws (README, Benchmarks).
+    much better than with independent draws (benchmarks/README.md).
 
     The box is fixed for the whole round and a trial's values depend only on (seed, trial
     number, box), so a seeded search makes the same choices serially or across workers, and a
