@@ -7,7 +7,15 @@ need). ``python -m lessons report`` prints the measured-vs-course tables of fini
 """
 import ast
 import re
+import sys
 from pathlib import Path
+
+# `python -m lessons.<name>`: the lesson imports Keras, hence TensorFlow, next. Import tfcourse
+# first: it imports TensorFlow with its C++ start-up chatter muted, so that the lesson's own
+# output (or its one-line error) is what the user sees. Listing needs neither.
+_argv = getattr(sys, "orig_argv", [])
+if "-m" in _argv[:-1] and _argv[_argv.index("-m") + 1].startswith("lessons."):
+    import tfcourse  # noqa: F401
 
 _HERE = Path(__file__).parent
 _NAME = re.compile(r"^c\d+w\d+_\w+$")

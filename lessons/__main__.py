@@ -60,6 +60,8 @@ def main(argv=None) -> int:
         print(f"python -m lessons: error: unknown lesson {name!r}; "
               f"'python -m lessons' lists the {len(lessons)} lessons", file=sys.stderr)
         return 2
+    import tfcourse  # noqa: F401  (TensorFlow imported quietly, before the lesson's Keras)
+
     module = importlib.import_module(f"lessons.{name}")
     return module.LESSON.main(rest)
 

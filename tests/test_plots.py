@@ -18,14 +18,6 @@ def test_pyplot_selects_agg_whatever_was_imported_before(tmp_path):
     assert proc.stdout.strip().lower() == "agg"
 
 
-def test_import_does_not_load_matplotlib(tmp_path):
-    code = "import sys, tfcourse.plots; print('matplotlib' in sys.modules)"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.strip() == "False"
-
-
 def test_save_creates_folders_uses_the_dpi_and_closes(tmp_path):
     plt = plots.pyplot()
     fig, ax = plt.subplots(figsize=(2, 1))

@@ -18,6 +18,7 @@ Bad input (a flag value, a missing or corrupt data file) is one line on stderr a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import math
@@ -96,16 +97,32 @@ def _readable_path(text: str) -> Path:
     return p
 
 
-def _writable_folder(path: Path, flag: str, what: str) -> None:
-    """Create ``path`` if needed and check that files can be written in it (else UsageError)."""
+def _writable_folder(path: Path, flag: str, what: str, keep: bool = True) -> None:
+    """Check that ``path`` can be created and written in (else UsageError).
+
+    The folders that did not exist are created to find out (the only reliable test: as root,
+    ``os.access`` says yes to ``/proc``); with ``keep=False`` they are removed again, so that a
+    run stopped later by bad input leaves nothing behind.
+    """
+    missing = []
+    for parent in [path, *path.parents]:
+        if parent.exists():
+            break
+        missing.append(parent)
     try:
         path.mkdir(parents=True, exist_ok=True)
+        if not path.is_dir():
+            raise UsageError(f"{flag}: {path} is not a folder")
+        probe = path / f".tfcourse-write-check-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
     except OSError as exc:
-        raise UsageError(f"{flag}: cannot create {what} {path}: {exc.strerror or exc}") from None
-    if not path.is_dir():
-        raise UsageError(f"{flag}: {path} is not a folder")
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise UsageError(f"{flag}: cannot write in {what} {path}")
+        raise UsageError(f"{flag}: cannot write in {what} {path}: {exc.strerror or exc}") from None
+    finally:
+        if not keep:
+            for folder in missing:  # deepest first
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
 
 
 @dataclasses.dataclass
@@ -238,7 +255,7 @@ class Context:
         # status 2 now rather than a traceback after the training.
         _writable_folder(self.out, "--out", "output folder")
         if not self.args.no_export:
-            _writable_folder(self.export_dir, "--export-dir", "export folder")
+            _writable_folder(self.export_dir, "--export-dir", "export folder", keep=False)
         devices = configure_devices()
         import keras
         import tensorflow as tf
@@ -319,7 +336,7 @@ class Context:
 
     def finish(self) -> None:
         if self.claims_results:
-            missing = [k for k in self.lesson.keys if self.results.get(k) is None]
+            missing = [k for k in self.lesson.keys if k not in self.results]
             if missing:  # a bug in the lesson, not bad input: fail loudly
                 raise RuntimeError(f"{self.name} did not record its results keys {missing}")
         elif self.results:
