@@ -87,7 +87,8 @@ def fit_and_report(ctx, name, train, train_dev, dev):
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=10,
                                          restore_best_weights=True)
     curves = LearningCurves(ctx.path(f"learning_curves_{name}.png"), every=ctx.epochs,
-                            title=f"{name}: train (solid), train-dev (dashed)")
+                            title=f"{name}: train (solid), train-dev (dashed)",
+                            val_label="train-dev")
     model.fit(*train, batch_size=32, epochs=ctx.epochs, verbose=0, validation_data=train_dev,
               callbacks=[stop, curves, report, *ctx.callbacks(name)])
     return model, report.report

@@ -65,3 +65,19 @@ def test_attention_maps(tmp_path):
     assert path.is_file()
     with pytest.raises(ValueError, match="attention_maps: argument `panels`"):
         plots.attention_maps([], tmp_path / "none.png")
+
+
+def test_learning_curves_callback_passes_its_validation_label(tmp_path, monkeypatch):
+    import keras
+
+    from tfcourse.callbacks import LearningCurves
+
+    seen = _spy_legends(monkeypatch)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.ones((4, 2), "float32")
+    model.fit(x, np.ones(4), validation_data=(x, np.ones(4)), epochs=2, verbose=0,
+              callbacks=[LearningCurves(tmp_path / "lc.png", val_label="train-dev")])
+    assert seen["texts"][-2:] == ["model", "model (train-dev)"]
+    with pytest.raises(ValueError, match="LearningCurves: argument `val_label`"):
+        LearningCurves(tmp_path / "lc.png", val_label="")

@@ -20,8 +20,8 @@ class LearningCurves(keras.callbacks.Callback):
     Courses 2–3; lessons c3w1_bias_variance, c3w2_data_mismatch, c3w2_error_analysis,
     c3w2_multitask, c3w2_transfer_learning.
 
-    One panel per metric (``loss`` first): the training curve solid, the ``val_`` (dev) curve
-    dashed. The course reads these curves for bias (both high) and variance (a gap that grows).
+    One panel per metric (``loss`` first): the training curve solid, the ``val_`` curve dashed
+    and labelled ``val_label`` (the split passed as ``validation_data``: "dev" by default). The course reads these curves for bias (both high) and variance (a gap that grows).
 
     Unlike ``keras.callbacks.History`` (which it does not replace), the curves are drawn while
     training runs (every ``every`` epochs and at the end), and they continue across two ``fit``
@@ -33,6 +33,7 @@ class LearningCurves(keras.callbacks.Callback):
             metric found in the logs.
         every: redraw every ``every`` epochs (always at the end of training).
         title: the figure title.
+        val_label: what the ``validation_data`` is, for the legend ("dev", "train-dev", "test").
 
     Example::
 
@@ -42,7 +43,8 @@ class LearningCurves(keras.callbacks.Callback):
 
     _SKIP = ("learning_rate", "smoothed_loss")
 
-    def __init__(self, path, metrics=None, every: int = 1, title: str = "Learning curves"):
+    def __init__(self, path, metrics=None, every: int = 1, title: str = "Learning curves",
+                 val_label: str = "dev"):
         super().__init__()
         self.path = _check_path(path, optional=False, owner="LearningCurves")
         if metrics is not None and (isinstance(metrics, str) or not all(
@@ -51,6 +53,9 @@ class LearningCurves(keras.callbacks.Callback):
         self.metrics = None if metrics is None else tuple(metrics)
         self.every = _check_every(every, owner="LearningCurves")
         self.title = title
+        if not isinstance(val_label, str) or not val_label:
+            raise invalid("val_label", "a non-empty string", val_label, "LearningCurves")
+        self.val_label = val_label
         self.series = _EpochSeries()
 
     @property
@@ -71,7 +76,7 @@ class LearningCurves(keras.callbacks.Callback):
             from tfcourse import plots  # on first draw: importing it selects matplotlib's Agg
 
             plots.learning_curves({"model": history}, self.path, metrics=self._names(history),
-                                  title=self.title)
+                                  title=self.title, val_label=self.val_label)
 
     def on_epoch_end(self, epoch, logs=None):
         self.series.add(epoch, logs or {})
