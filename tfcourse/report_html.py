@@ -174,7 +174,7 @@ def _kv_table(rows, cls="kv") -> str:
     return f'<table class="{cls}"><tbody>{body}</tbody></table>'
 
 
-_NUMBER = re.compile(r"^[-+]?(\d[\d.]*(e[-+]?\d+)?|nan|inf)$", re.I)
+_NUMBER = re.compile(r"^([-+]?(\d[\d.]*(e[-+]?\d+)?|nan|inf)|—)$", re.I)  # "—": no figure
 
 
 def _cell(text: str) -> str:
@@ -255,7 +255,8 @@ def run_page(*, payload: dict, narrative: str, environment: dict, plots=(), expo
     lines = inspect.cleandoc(narrative or "").splitlines()
     title = lines[0] if lines else name
     fast = settings.get("fast")
-    meta = " · ".join(x for x in (f"<code>{_e(name)}</code>", _e(_week(name)),
+    week = _week(name) if _week(name) not in title else ""  # most titles end "(Course 2, week 1)."
+    meta = " · ".join(x for x in (f"<code>{_e(name)}</code>", _e(week),
                                   f"seed {_e(settings.get('seed'))}" if "seed" in settings else "",
                                   '<span class="badge">--fast smoke test</span>' if fast else "")
                       if x)
