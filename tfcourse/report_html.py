@@ -50,9 +50,10 @@ th, td { border: 1px solid var(--rule); padding: .35rem .7rem; text-align: left;
 th { background: var(--soft); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.results { min-width: 28rem; }
-table.kv { min-width: 28rem; }
+table.kv { width: 100%; }
 table.kv th { width: 11rem; }
-table.index { width: 100%; }
+table.index { width: 100%; table-layout: fixed; }  /* the same columns in every course */
+table.index td { overflow-wrap: anywhere; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
             font-size: .88em; }
 code { background: var(--soft); padding: .05rem .25rem; border-radius: .2rem; }
@@ -337,7 +338,9 @@ def index_page(runs: dict, folders: dict) -> str:
                 lead = f"<td{span}>{link}</td><td{span}>{note}</td>" if i == 0 else ""
                 rows.append(f"<tr>{lead}<td><code>{_e(key)}</code></td>{_cell(measured)}"
                             f"{_cell(course)}</tr>")
-        parts.append('<table class="results index"><thead><tr><th>Lesson</th><th>Run</th>'
+        cols = "".join(f'<col style="width:{w}%">' for w in (30, 14, 28, 14, 14))
+        parts.append(f'<table class="results index"><colgroup>{cols}</colgroup>'
+                     '<thead><tr><th>Lesson</th><th>Run</th>'
                      "<th>Result</th><th>Measured</th><th>Course</th></tr></thead>"
                      f"<tbody>{''.join(rows)}</tbody></table>")
     return _page("tfcourse runs", "\n".join(parts))
