@@ -1,5 +1,6 @@
 """``python -m lessons`` lists the lessons; ``python -m lessons <name> [flags]`` runs one;
-``python -m lessons report [--runs DIR] [--readme FILE]`` prints the measured-vs-course tables."""
+``python -m lessons report [--runs DIR] [--readme FILE]`` prints the measured-vs-course tables;
+``python -m lessons report --html`` writes ``<runs>/index.html`` linking every run's report.html."""
 import argparse
 import importlib
 import sys
@@ -20,6 +21,9 @@ def report(argv) -> int:
     p.add_argument("--readme", default=None,
                    help="also write the tables into this file, between its "
                         "'<!-- report:begin -->' and '<!-- report:end -->' markers")
+    p.add_argument("--html", action="store_true",
+                   help="write <runs>/index.html instead (every run's headline numbers, linking "
+                        "its report.html; a self-contained page) and print its path")
     args = p.parse_args(argv)
     from tfcourse import report as rep
     from tfcourse.errors import UsageError
@@ -32,10 +36,22 @@ def report(argv) -> int:
         table = rep.markdown(runs)
         if args.readme:
             rep.update_readme(args.readme, table)
+        if args.html:
+            from pathlib import Path
+
+            from tfcourse import report_html
+
+            index = report_html.write_atomic(
+                Path(args.runs) / "index.html",
+                report_html.index_page(runs, rep.run_folders(args.runs)))
     except UsageError as exc:
         print(f"{p.prog}: error: {exc}", file=sys.stderr)
         return 2
-    print(table, end="")
+    except OSError as exc:  # an unwritable runs folder: bad input, not a bug
+        print(f"{p.prog}: error: --runs: cannot write {exc.filename}: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+    print(index if args.html else table, end="\n" if args.html else "")
     fast = [name for name, r in runs.items() if r.get("settings", {}).get("fast")]
     if fast:
         print(f"note: {len(fast)} of the runs are --fast smoke tests: {', '.join(fast)}",
@@ -51,7 +67,8 @@ def main(argv=None) -> int:
         print("Lessons (run one with: python -m lessons.<name> [--fast] [--help]):\n")
         for name, summary in lessons.items():
             print(f"  {name:<{width}}  {summary}")
-        print("\nResults of finished runs as Markdown tables: python -m lessons report [--help]")
+        print("\nResults of finished runs as Markdown tables: python -m lessons report [--help];"
+              "\nas a web page linking every run's report.html: python -m lessons report --html")
         return 0
     name, rest = argv[0], argv[1:]
     if name == "report":

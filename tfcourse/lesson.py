@@ -11,7 +11,8 @@ with::
 and ``python -m lessons.<name>`` (or ``python -m lessons <name>``) runs it. Every lesson gets the
 same flags (``--epochs``, ``--seed``, ``--out``, ``--fast``, ``--data``/``--data-path`` where it
 has a choice, ``--export-dir``, ``--no-export``), writes ``<out>/results.json``, PNG plots and
-TensorBoard logs under ``<out>/``, and exports its final model to ``saved_models/<name>/``.
+TensorBoard logs under ``<out>/``, exports its final model to ``saved_models/<name>/``, and ends
+with ``<out>/report.html`` (tfcourse.report_html): the run on one self-contained page.
 
 Bad input (a flag value, a missing or corrupt data file) is one line on stderr and exit status 2.
 """
@@ -23,6 +24,8 @@ import dataclasses
 import json
 import math
 import os
+import platform
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -246,6 +249,8 @@ class Context:
         self.course: dict = {}
         self.claims_results = True  # False: a helper process (a search's worker), see no_results
         self._started = time.time()
+        self._device = "not set up"
+        self._export: dict | None = None  # what report.html says about the export
 
     # -- set-up ---------------------------------------------------------------------------
     def setup(self) -> None:
@@ -257,6 +262,7 @@ class Context:
         if not self.args.no_export:
             _writable_folder(self.export_dir, "--export-dir", "export folder", keep=False)
         devices = configure_devices()
+        self._device = _device_details(devices)
         import keras
         import tensorflow as tf
 
@@ -317,6 +323,9 @@ class Context:
                  y=np.asarray(model.predict(x_sample, verbose=0)))
         self.log(f"exported {path}/ and {path}.keras")
         self.results["saved_model"] = str(path)
+        self._export = {"saved_model": str(path), "keras": f"{path}.keras",
+                        "signature": _serving_signature(path),
+                        "sample": str(self.path("export_sample.npz"))}
         return path
 
     def no_results(self, reason: str) -> None:
@@ -349,10 +358,75 @@ class Context:
         tmp = self.path("results.json.tmp")
         tmp.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
         os.replace(tmp, self.path("results.json"))
+        seconds = time.time() - self._started
         print()
         print(results_table(self.results, self.course))
-        print(f"\n   results: {self.path('results.json')}  "
-              f"({time.time() - self._started:.0f} s)")
+        print(f"\n   results: {self.path('results.json')}  ({seconds:.0f} s)")
+        if self.claims_results:  # a search's worker has no page of its own: the chief's has it
+            print(f"   report:  {self._write_report(payload, seconds)}")
+
+    def _write_report(self, payload: dict, seconds: float) -> Path:
+        """``<out>/report.html``: results, this run's plots, narrative, export and settings."""
+        from tfcourse import report_html
+
+        # Only the plots this run wrote: a PNG left in --out by an earlier run with other flags
+        # would otherwise be shown as this run's. (2 s of slack for coarse file-system clocks.)
+        plots = sorted(p for p in self.out.glob("*.png")
+                       if p.stat().st_mtime >= self._started - 2)
+        command = shlex.join(["python", "-m", f"lessons.{self.name}",
+                              *self.lesson.argv(self.args)])
+        page = report_html.run_page(payload=payload, narrative=self.lesson.doc,
+                                    environment=self._environment(seconds), plots=plots,
+                                    export=self._export, command=command)
+        return report_html.write_atomic(self.path("report.html"), page)
+
+    def _environment(self, seconds: float) -> dict:
+        import keras
+        import numpy
+        import tensorflow as tf
+
+        import tfcourse
+
+        return {"Python": platform.python_version(), "TensorFlow": tf.__version__,
+                "Keras": keras.__version__, "NumPy": numpy.__version__,
+                "tfcourse": tfcourse.__version__, "Device": self._device,
+                "Machine": f"{platform.platform()}, {os.cpu_count()} CPU cores",
+                "Started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(self._started)),
+                "Wall time": f"{seconds:.1f} s"}
+
+
+def _device_details(devices: str) -> str:
+    """``configure_devices``'s summary, with the GPUs' names where TensorFlow knows them."""
+    import tensorflow as tf
+
+    names = []
+    for gpu in tf.config.list_physical_devices("GPU"):
+        with contextlib.suppress(Exception):  # details are optional: not every build has them
+            names.append(tf.config.experimental.get_device_details(gpu).get("device_name", ""))
+    names = [n for n in names if n]
+    return f"{devices} ({', '.join(names)})" if names else devices
+
+
+def _serving_signature(path: Path) -> dict | None:
+    """The ``serve`` endpoint's input and output specs, read back from the SavedModel itself.
+
+    Reading the exported folder (rather than the Keras model) shows what a server will see, for
+    functional and subclassed models alike, and checks on the way that the export loads.
+    """
+    import tensorflow as tf
+
+    fn = tf.saved_model.load(str(path)).signatures.get("serve")
+    if fn is None:
+        return None
+
+    def specs(structure):
+        return [{"name": n, "dtype": t.dtype.name,
+                 "shape": t.shape.as_list() if t.shape.rank is not None else None}
+                for n, t in sorted(structure.items())]
+
+    outputs = fn.structured_outputs
+    return {"endpoint": "serve", "inputs": specs(fn.structured_input_signature[1]),
+            "outputs": specs(outputs if isinstance(outputs, dict) else {"output_0": outputs})}
 
 
 def results_table(results: dict, course: dict | None = None) -> str:

@@ -8,7 +8,8 @@ tables are this output, pasted between the markers ``<!-- report:begin -->`` and
 ``<!-- report:end -->`` by ``python -m lessons report --readme README.md``; they are never typed by
 hand.
 
-Used by ``lessons/__main__.py``; it needs no TensorFlow of its own.
+Used by ``lessons/__main__.py`` and :mod:`tfcourse.report_html` (the HTML pages); it needs no
+TensorFlow of its own.
 """
 from __future__ import annotations
 
@@ -46,12 +47,7 @@ def fmt(v) -> str:
     return str(v)
 
 
-def collect(runs_dir) -> dict:
-    """Lesson name -> its ``results.json`` (parsed), for every run under ``runs_dir``.
-
-    A run is a folder ``<runs_dir>/<lesson>/`` whose ``results.json`` names that lesson in its
-    settings; folders of other things (a search's workers, TensorBoard logs) are skipped.
-    """
+def _scan(runs_dir) -> dict:
     root = Path(runs_dir)
     if not root.is_dir():
         raise UsageError(f"--runs: no such folder: {root}")
@@ -63,8 +59,22 @@ def collect(runs_dir) -> dict:
             raise UsageError(f"{path}: not a readable results.json ({exc})") from None
         lesson = payload.get("settings", {}).get("lesson")
         if isinstance(lesson, str) and _LESSON.match(lesson):
-            found[lesson] = payload
+            found[lesson] = (path.parent, payload)
     return dict(sorted(found.items(), key=lambda kv: _order(kv[0])))
+
+
+def collect(runs_dir) -> dict:
+    """Lesson name -> its ``results.json`` (parsed), for every run under ``runs_dir``.
+
+    A run is a folder ``<runs_dir>/<lesson>/`` whose ``results.json`` names that lesson in its
+    settings; folders of other things (a search's workers, TensorBoard logs) are skipped.
+    """
+    return {name: payload for name, (_, payload) in _scan(runs_dir).items()}
+
+
+def run_folders(runs_dir) -> dict:
+    """Lesson name -> the folder of its run under ``runs_dir`` (the runs :func:`collect` finds)."""
+    return {name: folder for name, (folder, _) in _scan(runs_dir).items()}
 
 
 def _order(name: str):
@@ -72,7 +82,9 @@ def _order(name: str):
     return int(c), int(w), name
 
 
-def _rows(payload: dict):
+def headline_rows(payload: dict):
+    """(key, measured, course) for each headline key of a run, formatted with :func:`fmt`;
+    the course's figure is "—" where the course gives none."""
     keys = payload.get("headline") or [k for k in payload
                                        if k not in {"settings", "course", "headline", "saved_model"}]
     course = payload.get("course", {})
@@ -104,7 +116,7 @@ def markdown(runs: dict) -> str:
         for name, payload in lessons:
             first = True
             note = _note(payload.get("settings", {}))
-            for key, measured, course in _rows(payload):
+            for key, measured, course in headline_rows(payload):
                 label = f"`{name}` ({note})" if first else ""
                 out.append(f"| {label} | {key} | {measured} | {course} |")
                 first = False
