@@ -254,7 +254,7 @@ def track(iterable, label: str, total: int | None = None, unit: str = "step", **
     >>> sum(track(range(5), "sum", stream=out)), out.getvalue().count("\\n")
     (10, 5)
 
-    Courses 1-5; lessons with a long plain loop (c5w1_rnn's sampling).
+    Courses 1-5; every lesson's long plain loops (through ``Context.progress``).
     """
     total = len(iterable) if total is None else total
     with ProgressBar(label, total, unit=unit, **kwargs) as bar:
