@@ -121,8 +121,9 @@ class ProgressBar:
     ``update(done, loss=..., info=...)`` moves it (``done`` may be fractional: the bar's
     position; the count shown is the whole units done); ``detail(text)`` shows a nested line's
     text after the bar (a terminal only); ``close()`` writes the final state once. The ETA is
-    ``elapsed / (done − first done seen) × (total − done)``: a run resumed half-way gets an
-    honest estimate.
+    the pace since the first update (time per unit) × the units left, less the time since the
+    last update: a run resumed half-way, or a first step that includes tracing, does not skew
+    it.
     """
 
     def __init__(self, label: str, total: int, unit: str = "step", stream=None,
@@ -141,7 +142,7 @@ class ProgressBar:
         self._detail = ""
         self._start = time.monotonic()
         self._first = None  # ``done`` at the first update: the ETA counts from there
-        self._first_time = self._start
+        self._first_time = self._updated = self._start
         self._drawn = -math.inf  # time of the last terminal redraw
         self._decile = 0  # tenths already printed in "lines" mode
         self._last_len = 0
@@ -150,10 +151,15 @@ class ProgressBar:
 
     # -- what it shows ---------------------------------------------------------------------
     def _eta(self, now: float) -> float:
+        # The pace from the first update to the latest, minus the time since the latest: a
+        # redraw between updates (a search's trial training) counts down instead of up.
         first = self._first or 0.0
-        if self.done <= first or self.done >= self.total:
-            return math.nan if self.done < self.total else 0.0
-        return (now - self._first_time) / (self.done - first) * (self.total - self.done)
+        if self.done >= self.total:
+            return 0.0
+        if self.done <= first:
+            return math.nan
+        pace = (self._updated - self._first_time) / (self.done - first)
+        return max(0.0, pace * (self.total - self.done) - (now - self._updated))
 
     def text(self, final: bool = False, now: float | None = None) -> str:
         """The line as the current mode shows it (without ``\\r`` or newline)."""
@@ -185,6 +191,8 @@ class ProgressBar:
             now = time.monotonic()
             if self._first is None:
                 self._first, self._first_time = float(done), now
+            if done != self.done:
+                self._updated = now
             self.done = float(min(done, self.total))
             if loss is not None:
                 self.loss = float(loss)

@@ -134,9 +134,9 @@ class SearchMixin:
         import keras
 
         callbacks = list(kwargs.pop("callbacks", None) or [])
-        bar = getattr(self, "_trial_bar", None)
-        if bar is not None:  # the trial's trainings show inside the search's line
-            callbacks = [_nested(c, bar) for c in callbacks]
+        # The trial's trainings show inside the search's line (a worker, which has none, labels
+        # them with the trial).
+        callbacks = [_nested(c, getattr(self, "_trial_bar", None), trial) for c in callbacks]
         if not any(isinstance(c, keras.callbacks.TerminateOnNaN) for c in callbacks):
             callbacks.append(keras.callbacks.TerminateOnNaN())
         results = super().run_trial(trial, *args, callbacks=callbacks, **kwargs)
@@ -226,14 +226,15 @@ class SearchMixin:
         super().search(*fit_args, **fit_kwargs)
 
 
-def _nested(callback, bar):
+def _nested(callback, bar, trial):
     """A search's ``Progress`` callback, made to show one trial's training inside ``bar``."""
     from tfcourse.callbacks.progress import Progress
 
     if not isinstance(callback, Progress):
         return callback
-    return Progress(f"trial {int(bar.done + 1e-9) + 1}", callback.unit, callback.total,
-                    callback.stream, callback.mode, callback.interval, parent=bar)
+    label = f"trial {trial.trial_id}" if bar is None else f"trial {int(bar.done + 1e-9) + 1}"
+    return Progress(label, callback.unit, callback.total, callback.stream, callback.mode,
+                    callback.interval, parent=bar)
 
 
 def trial_progress_bar(oracle, progress):
