@@ -93,11 +93,11 @@ def gradient_descent_step(w, b, X, Y, learning_rate):
     return cost
 
 
-def optimize(X, Y, num_iterations, learning_rate, record_every):
+def optimize(X, Y, num_iterations, learning_rate, record_every, progress=None):
     """Gradient descent from w = 0, b = 0; returns (w, b, costs).
 
     ``costs[k]`` is the cost at iteration (k + 1)·record_every − 1 (the course prints it every
-    100 iterations).
+    100 iterations). ``progress`` (a ``ctx.progress`` bar) is moved at each recorded cost.
     """
     w, b = initialize_with_zeros(X.shape[0])
     lr = tf.constant(learning_rate, X.dtype)
@@ -106,6 +106,11 @@ def optimize(X, Y, num_iterations, learning_rate, record_every):
         cost = gradient_descent_step(w, b, X, Y, lr)
         if (i + 1) % record_every == 0:
             costs.append(float(cost))
+            if progress is not None:
+                progress.update(i + 1, loss=costs[-1])
+    if progress is not None:
+        progress.update(num_iterations)
+        progress.close()
     return w, b, costs
 
 
@@ -162,7 +167,8 @@ def run(ctx):
 
     ## From scratch: gradient descent with the course's learning rate
     ctx.section(f"From scratch: {iterations} iterations of gradient descent, α = {LEARNING_RATE}")
-    w, b, costs = optimize(X_train, Y_train, iterations, LEARNING_RATE, every)
+    w, b, costs = optimize(X_train, Y_train, iterations, LEARNING_RATE, every,
+                           ctx.progress("from scratch", iterations))
     ctx.record("initial_cost", float(propagate(*initialize_with_zeros(X_train.shape[0]),
                                                X_train, Y_train)[0]), course=COURSE["initial_cost"])
     ctx.record("final_cost", float(propagate(w, b, X_train, Y_train)[0]))
@@ -192,7 +198,8 @@ def run(ctx):
     ctx.section(f"Learning rates {', '.join(map(str, SWEEP_RATES))}: {sweep_iterations} iterations")
     sweep = {}
     for lr in SWEEP_RATES:
-        w_lr, b_lr, costs_lr = optimize(X_train, Y_train, sweep_iterations, lr, every)
+        w_lr, b_lr, costs_lr = optimize(X_train, Y_train, sweep_iterations, lr, every,
+                                        ctx.progress(f"α = {lr}", sweep_iterations))
         sweep[f"α = {lr}"] = {"loss": costs_lr}
         course_train, course_test = COURSE[lr]
         ctx.record(f"lr_{lr}_train_accuracy",

@@ -184,13 +184,20 @@ def run(ctx):
     rng = np.random.default_rng(ctx.seed)
     known = set(train_names)
     per_temperature = 2 if ctx.fast else 10
+    # One model call per character, each a separate call: a minute on 2 cores, so the loop
+    # shows its progress (the trainings' renderer), and the names are printed after it.
+    sampled = {t: [] for t in TEMPERATURES}
+    with ctx.progress("sampling", per_temperature * len(TEMPERATURES), unit="name") as bar:
+        for temperature in TEMPERATURES:
+            for _ in range(per_temperature):
+                ids = sequence.sample_sequence(model, start_id=0, end_id=0,
+                                               temperature=temperature, rng=rng, max_length=30)
+                sampled[temperature].append("".join(VOCAB[i] for i in ids).capitalize())
+                bar.update(sum(map(len, sampled.values())))
     lines, novel = [], 0
     for temperature in TEMPERATURES:
         lines.append(f"temperature {temperature}:")
-        for _ in range(per_temperature):
-            ids = sequence.sample_sequence(model, start_id=0, end_id=0, temperature=temperature,
-                                           rng=rng, max_length=30)
-            name = "".join(VOCAB[i] for i in ids).capitalize()
+        for name in sampled[temperature]:
             novel += name.lower() not in known
             mark = "   (in the training list)" if name.lower() in known else ""
             lines.append(f"  {name}{mark}")

@@ -182,6 +182,9 @@ class Lesson:
         p.add_argument("--export-dir", type=Path, default=Path("saved_models"),
                        help="where the final model is exported (default saved_models/)")
         p.add_argument("--no-export", action="store_true", help="do not export the final model")
+        p.add_argument("--quiet", action="store_true",
+                       help="no progress bars or progress lines (the lesson's own messages and "
+                            "its results table still print)")
         if self.add_arguments:
             self.add_arguments(p)
         return p
@@ -283,15 +286,29 @@ class Context:
         print(f"   {message}")
 
     def callbacks(self, run: str, *extra) -> list:
-        """Callbacks every training run gets: TensorBoard logs under ``<out>/logs/<run>/``.
+        """Callbacks every training run gets: its progress (:class:`tfcourse.callbacks.Progress`,
+        labelled ``run``; none with ``--quiet``) and TensorBoard logs under ``<out>/logs/<run>/``.
 
         ``extra`` callbacks come first, so that values they add to ``logs`` (a weight norm, a
         smoothed loss) reach TensorBoard too.
         """
         import keras
 
-        return [*extra, keras.callbacks.TensorBoard(log_dir=str(self.out / "logs" / run),
-                                                    write_graph=False, profile_batch=0)]
+        from tfcourse.callbacks.progress import Progress
+
+        quiet = getattr(self.args, "quiet", False)
+        return [*extra, Progress(run, mode="quiet" if quiet else None),
+                keras.callbacks.TensorBoard(log_dir=str(self.out / "logs" / run),
+                                            write_graph=False, profile_batch=0)]
+
+    def progress(self, label: str, total: int, unit: str = "step"):
+        """A progress bar for a plain loop (not a ``fit``): ``with ctx.progress("sampling", n)
+        as bar: ... bar.update(i + 1)``; the same renderer as the trainings', quiet with
+        ``--quiet``."""
+        from tfcourse.callbacks.progress import ProgressBar
+
+        quiet = getattr(self.args, "quiet", False)
+        return ProgressBar(label, total, unit=unit, mode="quiet" if quiet else None)
 
     def record(self, key: str, value, course=None) -> None:
         """Record a result (a number, or a short string); ``course`` is the course's figure."""

@@ -16,6 +16,8 @@ not reinvent).
   gradients each epoch; ``GradientNorms`` warns on vanishing / exploding gradients.
 - :class:`BiasVarianceReport` — at the end of training, human-level / train / train-dev / dev
   error, avoidable bias, variance, data mismatch and the "basic recipe" step (Course 3).
+- :class:`Progress` — what is training, step or epoch out of the total, loss, elapsed, ETA: a
+  live bar on a terminal, a line per tenth in a log, nothing with ``--quiet`` (every lesson).
 
 Values a callback adds to ``logs`` (``smoothed_loss``, ``learning_rate``,
 ``weight_norm/<layer>``, ``grad_norm/<layer>``) reach ``History`` and, when the callback is
@@ -30,6 +32,7 @@ from tfcourse.callbacks.bias_variance import BiasVarianceReport
 from tfcourse.callbacks.curves import LearningCurves, SmoothedLoss
 from tfcourse.callbacks.decay import LearningRateDecay
 from tfcourse.callbacks.norms import GradientNorms, WeightNorms
+from tfcourse.callbacks.progress import Progress
 
 __all__ = ["BiasVarianceReport", "GradientNorms", "LearningCurves", "LearningRateDecay",
-           "SmoothedLoss", "WeightNorms"]
+           "Progress", "SmoothedLoss", "WeightNorms"]

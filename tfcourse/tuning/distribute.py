@@ -112,7 +112,7 @@ def requeue_trial(oracle, tuner_id: str, reason: str) -> None:
 
 
 def serve_oracle(oracle, poll: float = 0.1, alive=None, dead=None,
-                 trial_timeout: float | None = None) -> None:
+                 trial_timeout: float | None = None, progress=None) -> None:
     """Serve ``oracle`` to the workers until the search is done (Keras Tuner's chief).
 
     The same gRPC servicer as ``keras_tuner``'s ``oracle_chief.start_server``, at
@@ -129,6 +129,8 @@ def serve_oracle(oracle, poll: float = 0.1, alive=None, dead=None,
       for that long (workers report at every epoch's end) is treated as dead: the right setting
       for workers on other machines, whose processes the chief cannot see. Make it longer than
       the slowest epoch. A report that arrives later from such a worker is ignored.
+    - ``progress`` (optional): a function called at every poll, with the oracle locked (the
+      tuner's "trial k/N, best so far" line, :func:`tfcourse.tuning.tuners.update_trial_progress`).
 
     Course 2, week 3; lesson c2w3_hyperparameter_search (the chief of ``--workers``).
     """
@@ -193,6 +195,8 @@ def serve_oracle(oracle, poll: float = 0.1, alive=None, dead=None,
             time.sleep(poll)
             with oracle_lock(oracle):
                 reap()
+                if progress is not None:
+                    progress()
             if servicer.stop_triggered and oracle_chief.exit_chief(oracle):
                 return
             if alive is not None and not alive():

@@ -134,6 +134,9 @@ class SearchMixin:
         import keras
 
         callbacks = list(kwargs.pop("callbacks", None) or [])
+        # The trial's trainings show inside the search's line (a worker, which has none, labels
+        # them with the trial).
+        callbacks = [_nested(c, getattr(self, "_trial_bar", None), trial) for c in callbacks]
         if not any(isinstance(c, keras.callbacks.TerminateOnNaN) for c in callbacks):
             callbacks.append(keras.callbacks.TerminateOnNaN())
         results = super().run_trial(trial, *args, callbacks=callbacks, **kwargs)
@@ -177,16 +180,103 @@ class SearchMixin:
         self._asks = 0
         super().on_trial_begin(trial)
 
+    # -- progress: "trial k/N, best so far" through tfcourse.callbacks.progress ---------------
+    def on_search_begin(self):
+        super().on_search_begin()
+        if getattr(self, "_progress", None) is not None:
+            self.oracle.verbose = 0  # Keras Tuner's own per-trial printout would say it twice
+            if not dist_utils.has_chief_oracle():  # a worker: the chief shows the search
+                self._trial_bar = trial_progress_bar(self.oracle, self._progress)
+
+    def on_trial_end(self, trial):
+        super().on_trial_end(trial)  # the oracle records the trial's status and score
+        update_trial_progress(getattr(self, "_trial_bar", None), self.oracle)
+
+    def on_search_end(self):
+        super().on_search_end()
+        bar, self._trial_bar = getattr(self, "_trial_bar", None), None
+        if bar is not None:
+            update_trial_progress(bar, self.oracle)
+            bar.close()
+
     def search(self, *fit_args, **fit_kwargs):
+        from tfcourse.callbacks.progress import Progress
+
+        self._progress = next((c for c in fit_kwargs.get("callbacks") or []
+                               if isinstance(c, Progress)), None)
         if dist_utils.is_chief_oracle():
             if "verbose" in fit_kwargs:
                 self.oracle.verbose = fit_kwargs["verbose"]
+            bar = None
+            if self._progress is not None:
+                self.oracle.verbose = 0
+                bar = trial_progress_bar(self.oracle, self._progress)
             self.save()
-            serve_oracle(self.oracle, alive=getattr(self, "workers_alive", None),
-                         dead=getattr(self, "workers_dead", None),
-                         trial_timeout=getattr(self, "trial_timeout", None))
+            try:
+                serve_oracle(self.oracle, alive=getattr(self, "workers_alive", None),
+                             dead=getattr(self, "workers_dead", None),
+                             trial_timeout=getattr(self, "trial_timeout", None),
+                             progress=None if bar is None else
+                             lambda: update_trial_progress(bar, self.oracle))
+            finally:
+                if bar is not None:
+                    update_trial_progress(bar, self.oracle)
+                    bar.close()
             return
         super().search(*fit_args, **fit_kwargs)
+
+
+def _nested(callback, bar, trial):
+    """A search's ``Progress`` callback, made to show one trial's training inside ``bar``."""
+    from tfcourse.callbacks.progress import Progress
+
+    if not isinstance(callback, Progress):
+        return callback
+    label = f"trial {trial.trial_id}" if bar is None else f"trial {int(bar.done + 1e-9) + 1}"
+    return Progress(label, callback.unit, callback.total, callback.stream, callback.mode,
+                    callback.interval, parent=bar)
+
+
+def trial_progress_bar(oracle, progress):
+    """The search's progress line, "trial k/N ... best <objective> <score>", or None.
+
+    ``progress`` is the :class:`tfcourse.callbacks.Progress` the search was given: its label
+    (``ctx.callbacks("search")``: ``"search"``), stream and mode (``--quiet``: nothing) are the
+    search's. None when the oracle has no trial budget (``max_trials=None``).
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search.
+    """
+    from tfcourse.callbacks.progress import ProgressBar, output_mode
+
+    total = getattr(oracle, "max_trials", None)
+    if not total:
+        return None
+    bar = ProgressBar(progress.label, total, unit="trial", stream=progress.stream,
+                      mode=progress.mode or output_mode(progress.stream),
+                      interval=progress.interval)
+    update_trial_progress(bar, oracle, force=True)  # a resumed search starts where it was
+    return bar
+
+
+def update_trial_progress(bar, oracle, force: bool = False) -> None:
+    """Move ``bar`` to the oracle's trials done (completed, failed or invalid), with the best
+    score so far (Keras Tuner's ``get_best_trials``: completed trials, the objective's direction).
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search.
+    """
+    if bar is None:
+        return
+    trials = list(oracle.trials.values())
+    done = sum(t.status not in (TrialStatus.RUNNING, TrialStatus.IDLE) for t in trials)
+    failed = sum(t.status in (FAILED, TrialStatus.INVALID) for t in trials)
+    best = oracle.get_best_trials(1)  # (the chief calls this ten times a second: cheap)
+    name = oracle.objective.name if hasattr(oracle.objective, "name") else "score"
+    info = f"best {name} {best[0].score:.4f}" if best and best[0].score is not None else \
+        f"best {name} -"
+    if failed:
+        info += f" · {failed} failed"
+    if force or done != int(bar.done + 1e-9) or info != bar.info:
+        bar.update(done, info=info, force=True)
 
 
 class RandomSearch(SearchMixin, keras_tuner.RandomSearch):
