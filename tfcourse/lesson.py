@@ -355,7 +355,7 @@ class Context:
     def settings(self) -> dict:
         s = {"lesson": self.name, "epochs": self.epochs, "seed": self.seed, "fast": self.fast}
         for k, v in vars(self.args).items():
-            if k in {"epochs", "seed", "fast", "out", "export_dir", "no_export"}:
+            if k in {"epochs", "seed", "fast", "out", "export_dir", "no_export", "quiet"}:
                 continue
             s[k] = str(v) if isinstance(v, Path) else v
         return s
