@@ -115,7 +115,6 @@ def _dense_net(dims, hidden, learning_rate, name, init=None, lambd=0.0, keep_pro
                seed=1):
     import keras
 
-    from tfcourse import initializers
     from tfcourse.layers import InvertedDropout
     from tfcourse.regularizers import L2
 
