@@ -118,6 +118,29 @@ def test_a_per_batch_callback_sees_every_step():
     assert blocks.calls == 3   # it copes with blocks: one call per 10 steps
 
 
+class _StepProgress(_CountBatches):
+    """Like tfcourse.callbacks.Progress: told the total by fit_steps, counts from ``batch``."""
+
+    def count_steps(self, total):
+        self.total = total
+
+    def on_train_begin(self, logs=None):
+        self.last = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        self.last.append(batch)
+
+
+def test_a_progress_callback_is_told_the_steps_and_sees_blocks():
+    x, y = _data()
+    progress = _StepProgress()
+    fit_steps(_tiny_model(), x, y, 26, log_every=6, callbacks=[progress])
+    assert progress.total == 26
+    assert progress.calls == 13                  # blocks of gcd(6, 2) = 2 steps
+    assert progress.last[:3] == [1, 3, 5]        # the last step of each block, in its epoch
+
+
 def test_which_callbacks_need_every_batch(tmp_path):
     from tfcourse.callbacks import (GradientNorms, LearningCurves, LearningRateDecay,
                                     SmoothedLoss, WeightNorms)
@@ -127,7 +150,7 @@ def test_which_callbacks_need_every_batch(tmp_path):
     assert _needs_every_batch(_CountBatches())
     for callback in (keras.callbacks.TensorBoard(str(tmp_path)), keras.callbacks.TerminateOnNaN(),
                      LearningCurves(tmp_path / "c.png"), WeightNorms(), GradientNorms(x, y),
-                     LearningRateDecay(lambda epoch: 0.1), _CountBlocks()):
+                     LearningRateDecay(lambda epoch: 0.1), _CountBlocks(), _StepProgress()):
         assert not _needs_every_batch(callback), type(callback).__name__
 
 

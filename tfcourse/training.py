@@ -34,7 +34,8 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
     ``self.params["epochs"]`` the number of entries). A callback whose class overrides a batch
     hook and is not one of Keras's own (``SmoothedLoss``) gets every batch: then ``k = 1``. A
     callback that copes with blocks says so with a class attribute
-    ``handles_steps_per_execution = True`` (a progress bar, say).
+    ``handles_steps_per_execution = True``, or by having a ``count_steps(total)`` method
+    (``tfcourse.callbacks.Progress``), which is called with ``steps`` before the ``fit``.
 
     Course 1, weeks 2-4 and Course 2, weeks 1-2; lessons c1w2_logistic_regression,
     c1w3_planar_data, c1w4_deep_network, c2w1_initialization, c2w1_regularization,
@@ -61,6 +62,9 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
         ds = ds.batch(bs).repeat().prefetch(2)
     log_every = min(log_every, steps)
     callbacks = list(callbacks)
+    for callback in callbacks:
+        if callable(getattr(callback, "count_steps", None)):
+            callback.count_steps(steps)  # a progress callback: count `steps` steps, not epochs
     epochs = -(-steps // log_every)
     rest = steps % log_every
     block = 1 if any(map(_needs_every_batch, callbacks)) else math.gcd(log_every, rest)
@@ -109,9 +113,11 @@ def _needs_every_batch(callback) -> bool:
     """Whether ``callback`` must see every step (it overrides a training-batch hook), rather
     than one call per ``steps_per_execution`` block. Keras's own callbacks (TensorBoard,
     ProgbarLogger, TerminateOnNaN, ...) are written for blocks; others opt in with a class
-    attribute ``handles_steps_per_execution = True``."""
+    attribute ``handles_steps_per_execution = True`` or a ``count_steps`` method (a progress
+    callback that counts steps from the ``batch`` index Keras passes)."""
     cls = type(callback)
     if getattr(callback, "handles_steps_per_execution", False) or \
+            callable(getattr(callback, "count_steps", None)) or \
             cls.__module__.split(".")[0] == "keras":
         return False
     return any(getattr(cls, hook) is not getattr(keras.callbacks.Callback, hook)
