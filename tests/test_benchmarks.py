@@ -22,3 +22,16 @@ def test_bench_tuners_refuses_bad_flags(flags, words):
     assert "Traceback" not in proc.stderr
     last = proc.stderr.strip().splitlines()[-1]
     assert words in last and "bench_tuners.py: error:" in last
+
+
+@pytest.mark.parametrize("flags, words", [
+    (["--lessons", "c9w9_nothing"], "unknown: c9w9_nothing"),
+    (["--lessons", ","], "expected lesson names from lessons/"),
+    (["--fastest"], "unrecognized arguments: --fastest"),
+])
+def test_bench_lessons_refuses_bad_flags(flags, words):
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_lessons.py"), *flags],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0] and "bench_lessons.py: error:" in lines[0]

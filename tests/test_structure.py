@@ -4,7 +4,6 @@
 - no lesson or benchmark imports a lesson; every Keras layer lives under ``tfcourse.layers``;
 - every public component names its course week and lesson (the course map);
 - a lesson checks ``--out`` and ``--export-dir`` before any work;
-- ``fit_steps`` trains exactly the steps asked;
 - ``python -m lessons report`` builds the README's tables from ``results.json`` files.
 """
 import ast
@@ -166,41 +165,6 @@ def test_export_dir_may_be_unwritable_with_no_export(tmp_path):
 
     assert LESSON.main(["--epochs", "4", "--out", str(tmp_path), "--export-dir", "/proc/nope",
                         "--no-export"]) == 0
-
-
-def _tiny_model():
-    import keras
-
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
-    return model
-
-
-@pytest.mark.parametrize("batch_size", [None, 8])
-def test_fit_steps_trains_exactly_the_steps_asked(batch_size):
-    from tfcourse.training import fit_steps
-
-    rng = np.random.RandomState(0)
-    x = rng.randn(50, 2).astype("float32")
-    y = (x[:, 0] > 0).astype("float32")
-    model = _tiny_model()
-    history = fit_steps(model, x, y, 23, log_every=5, batch_size=batch_size)
-    assert int(model.optimizer.iterations.numpy()) == 23
-    assert len(history.history["loss"]) == 5  # four entries of 5 steps, one of 3
-    # The same 23 updates as one step per entry: the remainder continues the same stream.
-    twin = _tiny_model()
-    fit_steps(twin, x, y, 23, log_every=1, batch_size=batch_size)
-    for a, b in zip(model.get_weights(), twin.get_weights()):
-        np.testing.assert_array_equal(a, b)
-
-
-def test_fit_steps_rejects_bad_steps():
-    from tfcourse.training import fit_steps
-
-    with pytest.raises(ValueError, match=r"argument `steps` must be a positive integer. "
-                                         r"Received: steps=0"):
-        fit_steps(_tiny_model(), np.zeros((4, 2)), np.zeros(4), 0)
 
 
 # -- the report ---------------------------------------------------------------------------------

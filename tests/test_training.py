@@ -1,0 +1,174 @@
+"""``tfcourse.training.fit_steps``: exactly the steps asked, one History entry per ``log_every``
+steps, and the same weights as Keras's step-by-step ``model.fit`` (the fast path runs blocks of
+steps per call, ``steps_per_execution``; it must not change a single update)."""
+import keras
+import numpy as np
+import pytest
+
+from tfcourse.training import _needs_every_batch, fit_steps
+
+
+def _data(m=50):
+    rng = np.random.RandomState(0)
+    x = rng.randn(m, 2).astype("float32")
+    y = (x[:, 0] * x[:, 1] > 0).astype("float32")
+    return x, y
+
+
+def _tiny_model(steps_per_execution=1, learning_rate=0.1, cls=keras.Sequential):
+    keras.utils.set_random_seed(0)
+    model = cls([keras.Input((2,)), keras.layers.Dense(3, activation="tanh"),
+                 keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(keras.optimizers.SGD(learning_rate), "binary_crossentropy",
+                  metrics=["accuracy"], steps_per_execution=steps_per_execution)
+    return model
+
+
+def _assert_same_weights(a, b):
+    for u, v in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(u, v)
+
+
+class _CountBatches(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.calls += 1
+
+
+class _CountBlocks(_CountBatches):
+    handles_steps_per_execution = True
+
+
+@pytest.mark.parametrize("batch_size", [None, 8])
+@pytest.mark.parametrize("steps, log_every, entries", [
+    (23, 5, 5),   # four entries of 5 steps, one of 3: blocks of gcd(5, 3) = 1
+    (26, 6, 5),   # four of 6, one of 2: blocks of 2
+    (24, 6, 4),   # blocks of 6
+    (7, 50, 1),   # log_every > steps: one entry of 7
+])
+def test_fit_steps_trains_exactly_the_steps_asked(batch_size, steps, log_every, entries):
+    x, y = _data()
+    model = _tiny_model()
+    history = fit_steps(model, x, y, steps, log_every=log_every, batch_size=batch_size)
+    assert int(model.optimizer.iterations.numpy()) == steps
+    assert len(history.history["loss"]) == entries
+    # The same updates as one step per call and per entry (Keras's own loop, block 1): the
+    # remainder continues the same stream, the blocks change nothing.
+    twin = _tiny_model()
+    fit_steps(twin, x, y, steps, log_every=1, batch_size=batch_size)
+    _assert_same_weights(model, twin)
+
+
+def test_full_batch_equals_plain_keras_fit():
+    x, y = _data()
+    model = _tiny_model()
+    history = fit_steps(model, x, y, 40, log_every=10)
+    twin = _tiny_model()
+    plain = twin.fit(x, y, batch_size=len(x), epochs=40, shuffle=False, verbose=0)
+    _assert_same_weights(model, twin)
+    # Entry k is the mean over its 10 steps; the last step's loss is in both.
+    assert history.history["loss"][0] == pytest.approx(np.mean(plain.history["loss"][:10]),
+                                                       rel=1e-6)
+
+
+def test_mini_batch_with_a_schedule_equals_step_by_step():
+    # c2w2_optimization's case: mini-batches, a learning rate that changes every step, a model
+    # compiled with its own steps_per_execution.
+    x, y = _data(60)
+    schedule = keras.optimizers.schedules.InverseTimeDecay(0.5, decay_steps=3, decay_rate=1.0)
+    model = _tiny_model(steps_per_execution=4, learning_rate=schedule)
+    fit_steps(model, x, y, 30, batch_size=16, log_every=10, shuffle_seed=3)
+    twin = _tiny_model(learning_rate=keras.optimizers.schedules.InverseTimeDecay(
+        0.5, decay_steps=3, decay_rate=1.0))
+    fit_steps(twin, x, y, 30, batch_size=16, log_every=1, shuffle_seed=3)
+    _assert_same_weights(model, twin)
+    assert model.steps_per_execution == 4  # the lesson's setting is back
+
+
+def test_the_model_is_left_as_compiled():
+    x, y = _data()
+    model = _tiny_model(steps_per_execution=3)
+    model.fit(x, y, epochs=1, verbose=0)       # a train function traced for blocks of 3
+    fit_steps(model, x, y, 20, log_every=10)
+    assert model.steps_per_execution == 3
+    before = int(model.optimizer.iterations.numpy())
+    model.fit(x, y, batch_size=10, epochs=1, verbose=0)   # 5 batches, in blocks of 3 then 2
+    assert int(model.optimizer.iterations.numpy()) == before + 5
+
+
+def test_validation_entries_are_the_dev_loss_after_each_entry():
+    x, y = _data()
+    xd, yd = _data(30)
+    model = _tiny_model()
+    history = fit_steps(model, x, y, 30, log_every=10, validation_data=(xd, yd))
+    assert len(history.history["val_loss"]) == 3
+    loss = model.evaluate(xd, yd, verbose=0)[0]
+    assert history.history["val_loss"][-1] == pytest.approx(loss, rel=1e-6)
+
+
+def test_a_per_batch_callback_sees_every_step():
+    x, y = _data()
+    every, blocks = _CountBatches(), _CountBlocks()
+    fit_steps(_tiny_model(), x, y, 30, log_every=10, callbacks=[every])
+    fit_steps(_tiny_model(), x, y, 30, log_every=10, callbacks=[blocks])
+    assert every.calls == 30   # it overrides on_train_batch_end: blocks of 1
+    assert blocks.calls == 3   # it copes with blocks: one call per 10 steps
+
+
+class _StepProgress(_CountBatches):
+    """Like tfcourse.callbacks.Progress: told the total by fit_steps, counts from ``batch``."""
+
+    def count_steps(self, total):
+        self.total = total
+
+    def on_train_begin(self, logs=None):
+        self.last = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        self.last.append(batch)
+
+
+def test_a_progress_callback_is_told_the_steps_and_sees_blocks():
+    x, y = _data()
+    progress = _StepProgress()
+    fit_steps(_tiny_model(), x, y, 26, log_every=6, callbacks=[progress])
+    assert progress.total == 26
+    assert progress.calls == 13                  # blocks of gcd(6, 2) = 2 steps
+    assert progress.last[:3] == [1, 3, 5]        # the last step of each block, in its epoch
+
+
+def test_which_callbacks_need_every_batch(tmp_path):
+    from tfcourse.callbacks import (GradientNorms, LearningCurves, LearningRateDecay,
+                                    SmoothedLoss, WeightNorms)
+
+    x, y = _data()
+    assert _needs_every_batch(SmoothedLoss())
+    assert _needs_every_batch(_CountBatches())
+    for callback in (keras.callbacks.TensorBoard(str(tmp_path)), keras.callbacks.TerminateOnNaN(),
+                     LearningCurves(tmp_path / "c.png"), WeightNorms(), GradientNorms(x, y),
+                     LearningRateDecay(lambda epoch: 0.1), _CountBlocks(), _StepProgress()):
+        assert not _needs_every_batch(callback), type(callback).__name__
+
+
+def test_a_custom_train_step_trains_exactly_the_steps_asked():
+    class Custom(keras.Sequential):
+        def train_step(self, data):
+            self.custom_calls.assign_add(1)
+            return super().train_step(data)
+
+    x, y = _data()
+    model = _tiny_model(cls=Custom)
+    model.custom_calls = keras.Variable(0, trainable=False)
+    history = fit_steps(model, x, y, 26, log_every=6)
+    assert int(model.optimizer.iterations.numpy()) == 26 == int(model.custom_calls.numpy())
+    assert len(history.history["loss"]) == 5
+
+
+def test_fit_steps_rejects_bad_steps():
+    with pytest.raises(ValueError, match=r"argument `steps` must be a positive integer. "
+                                         r"Received: steps=0"):
+        fit_steps(_tiny_model(), np.zeros((4, 2)), np.zeros(4), 0)
