@@ -271,27 +271,6 @@ def track(iterable, label: str, total: int | None = None, unit: str = "step", **
             bar.update(i + 1)
 
 
-def _fit_steps_total():
-    """The ``steps`` of the ``tfcourse.training.fit_steps`` call running this ``fit``, if any.
-
-    A stopgap until ``fit_steps`` tells the callback itself (:meth:`Progress.count_steps`): the
-    callback cannot see the data, and ``fit_steps``'s ``fit`` (``epochs × log_every`` steps, a
-    short last epoch stopped by a callback) looks like any other ``fit`` from ``params``. It
-    relies on ``fit_steps`` being the function of that name in ``tfcourse.training``, with a
-    local ``steps``, calling ``model.fit`` itself or through helpers.
-    """
-    frame = sys._getframe(1)
-    for _ in range(64):
-        if frame is None:
-            return None
-        if frame.f_code.co_name == "fit_steps" and \
-                frame.f_globals.get("__name__") == "tfcourse.training":
-            steps = frame.f_locals.get("steps")
-            return steps if isinstance(steps, int) and steps > 0 else None
-        frame = frame.f_back
-    return None
-
-
 class Progress(keras.callbacks.Callback):
     """Training progress: label, step or epoch out of the total, loss, elapsed time, ETA.
 
@@ -358,8 +337,7 @@ class Progress(keras.callbacks.Callback):
         epochs = int(params.get("epochs") or 1)
         self._per_epoch = params.get("steps") or None
         total = self.total or self._steps_total
-        if total is None and self.unit == "auto":
-            total = _fit_steps_total()
+        self._steps_total = None  # told for one fit only
         if total is None and self.unit == "step" and self._per_epoch:
             total = epochs * self._per_epoch
         self._in_steps = total is not None
