@@ -44,8 +44,8 @@ def accuracy(model, x, y, threshold: float = 0.5, batch_size: int = 4096) -> flo
     - a row of k > 1 probabilities per example (softmax, (m, k)): the argmax.
 
     Args:
-        model: a Keras model (called through ``model.predict`` in inference mode, in batches of
-            ``batch_size``), or any callable ``model(x) -> probabilities`` (a function of the
+        model: a Keras model (called in inference mode: at once up to ``batch_size`` examples,
+            else through ``model.predict`` in batches of ``batch_size``), or any callable ``model(x) -> probabilities`` (a function of the
             course's parameters, a model called with ``training=True``), which gets ``x`` as
             given.
         x: the examples.
@@ -66,7 +66,12 @@ def accuracy(model, x, y, threshold: float = 0.5, batch_size: int = 4096) -> flo
     batch_size = check_int("batch_size", batch_size, low=1, owner="accuracy")
     keras = sys.modules.get("keras")  # not imported yet: ``model`` cannot be a Keras model
     if keras is not None and isinstance(model, keras.Model):
-        p = model.predict(np.asarray(x, "float32"), verbose=0, batch_size=batch_size)
+        x = np.asarray(x, "float32")
+        # A course-sized set in one call of the model: ``predict`` would first build and trace
+        # a predict function for every new model (about half a second each on 2 cores).
+        p = model(x, training=False) if len(x) <= batch_size else \
+            model.predict(x, verbose=0, batch_size=batch_size)
+        p = np.asarray(p)
     elif callable(model):
         p = model(x)
     else:

@@ -122,8 +122,8 @@ def decision_boundaries(predictors: dict, x, y, path, title: str = "", resolutio
     for ax in axes.ravel()[n:]:
         ax.axis("off")
     for ax, (label, predict) in zip(axes.ravel(), predictors.items()):
-        if hasattr(predict, "predict"):
-            p = predict.predict(grid, verbose=0, batch_size=4096)
+        if hasattr(predict, "predict"):  # a Keras model: one call (no predict function to trace)
+            p = np.asarray(predict(grid.astype("float32"), training=False))
         else:
             p = predict(grid)
         z = (np.asarray(p).reshape(gx.shape) > 0.5).astype(float)
