@@ -49,20 +49,22 @@ BUDGETS = {
     "c4w2_residual_networks": FULL,
     "c5w1_rnn": ["--epochs", "10"],
     "c5w1_time_series": ["--epochs", "20"],
-    "c5w3_attention": ["--epochs", "3"],
+    "c5w3_attention": FULL,
     "c5w4_transformer": ["--epochs", "5"],
 }
 
 # too long for the default suite even at the smallest budget that keeps the claim
-SLOW = {"c4w2_residual_networks"}
+SLOW = {"c2w1_regularization", "c4w2_residual_networks", "c5w3_attention"}
 
-# full-batch fit_steps lessons: switch BUDGETS[...] to FULL when fit_steps is fast
+# Lessons whose trainings are full-batch tfcourse.training.fit_steps loops. Their full budget
+# is written in their test's docstring; once fit_steps is several times faster, set their
+# BUDGETS entry to FULL (the tests then also assert the full-budget-only parts of the claim).
 FULL_BUDGET_WHEN_FAST = {
-    "c1w3_planar_data": FULL,
-    "c1w4_deep_network": FULL,
-    "c2w1_initialization": FULL,
-    "c2w1_regularization": FULL,
-    "c2w2_optimization": FULL,
+    "c1w3_planar_data",
+    "c1w4_deep_network",
+    "c2w1_initialization",
+    "c2w1_regularization",
+    "c2w2_optimization",
 }
 
 
@@ -85,31 +87,37 @@ def slow_if(name):
 def test_budget_table_covers_every_lesson():
     from lessons import available
     assert sorted(BUDGETS) == sorted(available()), "every lesson needs a claim test and a budget"
-    assert SLOW <= set(BUDGETS) and set(FULL_BUDGET_WHEN_FAST) <= set(BUDGETS)
+    assert SLOW <= set(BUDGETS) and FULL_BUDGET_WHEN_FAST <= set(BUDGETS)
+    for name, args in BUDGETS.items():
+        assert args is FULL or (args and all(isinstance(a, str) for a in args)), name
 
 
 # ---------------------------------------------------------------- Course 1
 
+@slow_if("c1w1_house_prices")
 def test_c1w1_network_beats_the_straight_plane(tmp_path):
     """A few ReLU units beat the best straight plane (least squares) on house prices, and stay
     above the noise floor (N(0, 15) k$ noise: no model can do much better than 15 k$).
 
-    Budget: 30 of the 100 Adam epochs. The full run gives 17.7 k$ against 26.9 k$ (ratio 0.66);
-    after 30 epochs the network has found the non-linear terms well enough to be clearly below
-    the plane, which is the claim; the last 70 epochs only polish it."""
+    Budget: 30 of the 100 Adam epochs. Seed 1: 22.1 k$ against the plane's 26.9 (ratio 0.82;
+    full run 17.7, ratio 0.66). The network is still improving at 30 epochs, so the claim is
+    "clearly below the plane" (ratio < 0.9), not the full run's distance to the noise floor."""
     r = run("c1w1_house_prices", tmp_path)
-    assert r["test_rmse"] < 0.85 * r["linear_baseline_rmse"], (
+    assert r["test_rmse"] < 0.9 * r["linear_baseline_rmse"], (
         "a network with hidden ReLU layers must beat linear regression clearly: "
         f"{r['test_rmse']} vs {r['linear_baseline_rmse']}")
     assert r["test_rmse"] > 14.0, "no model beats the 15 k$ noise floor by much"
     assert r["linear_baseline_rmse"] > 24.0, "the non-linear terms are out of a plane's reach"
 
 
+@slow_if("c1w2_logistic_regression")
 def test_c1w2_logistic_regression(tmp_path):
     """One neuron from scratch = Keras's Dense(1, sigmoid) with SGD; it learns the task; the
     learning-rate experiment shows that too small a rate learns slowly.
 
-    Budget: the full 2 000 iterations (cheap: a single neuron on 64 inputs)."""
+    Budget: the full 2 000 iterations (cheap: a single neuron on 64 inputs). Seed 1: train
+    0.941 / test 0.903, Keras-vs-scratch weights 6e-8 apart; rates 0.01 / 0.001 / 0.0001 give
+    train 0.941 / 0.918 / 0.836."""
     r = run("c1w2_logistic_regression", tmp_path)
     assert r["max_gradient_difference"] < 1e-8, "hand-derived gradients must equal the tape's"
     assert r["initial_cost"] == pytest.approx(math.log(2), abs=1e-4), "w = 0 starts at J = log 2"
@@ -122,13 +130,16 @@ def test_c1w2_logistic_regression(tmp_path):
         "with the same number of steps, a smaller learning rate fits the training set less")
 
 
+@slow_if("c1w3_planar_data")
 def test_c1w3_flower(tmp_path):
     """The flower: logistic regression is near a coin (course 47 %); one hidden layer of 4 tanh
     units reaches ~90 %; 1-2 units underfit, 3 and more find the petals; tanh beats ReLU here.
 
-    Budget: 1 500 of the 10 000 gradient-descent iterations at the course's rate 1.2. The
-    petals are found within the first 1 000 iterations (hidden_4 0.90 at 1 500 against 0.91
-    at 10 000, seed 1); the rest of the run refines the boundary by a point or two."""
+    Budget: 500 of the 10 000 gradient-descent iterations at the course's rate 1.2 (full
+    budget once fit_steps is fast). The petals are found within the first few hundred
+    iterations: seed 1 gives logreg 0.47, n_h = 1, 2: 0.675 / 0.65, n_h = 3..50: 0.88-0.89,
+    tanh 0.89 against ReLU 0.63 (1 500 iterations: the same within 0.01-0.02; 10 000:
+    n_h >= 3 at 0.91-0.92); the rest of the run refines the boundary by a point or two."""
     r = run("c1w3_planar_data", tmp_path)
     assert 0.40 <= r["logreg_accuracy"] <= 0.55, "a straight line does barely better than a coin"
     assert r["hidden_4_accuracy"] >= 0.85, "4 tanh units reach about 90 %"
@@ -142,6 +153,7 @@ def test_c1w3_flower(tmp_path):
     assert r["activation_sigmoid_accuracy"] >= 0.8
 
 
+@slow_if("c1w4_deep_network")
 def test_c1w4_two_layers_against_deep(tmp_path):
     """The course's punchline: the 4-layer [n_x, 20, 7, 5, 1] network generalizes better than
     the 2-layer [n_x, 7, 1] one (course 80 % against 72 % test), and both learn 3-vs-rest.
@@ -161,6 +173,7 @@ def test_c1w4_two_layers_against_deep(tmp_path):
 
 # ---------------------------------------------------------------- Course 2
 
+@slow_if("c2w1_gradient_checking")
 def test_c2w1_gradient_checking(tmp_path):
     """Gradient checking passes the correct backprop (course 1.19e-7 < 2e-7), catches the buggy
     one (course 0.285) and names the planted bugs (dW2 and db1).
@@ -175,6 +188,7 @@ def test_c2w1_gradient_checking(tmp_path):
     assert r["difference_keras"] < 1e-7 and r["difference_keras_trained"] < 1e-7
 
 
+@slow_if("c2w1_initialization")
 def test_c2w1_initialization(tmp_path):
     """He >> large random >> zeros: zeros never break symmetry (50 %), large random crawls out
     of a saturated start, He trains fast (to ~95 % test after the full 15 000 iterations).
@@ -196,6 +210,7 @@ def test_c2w1_initialization(tmp_path):
         assert r["he_train_accuracy"] >= 0.9 and r["he_test_accuracy"] >= 0.9, "He reaches ~100 %"
 
 
+@slow_if("c2w1_regularization")
 def test_c2w1_regularization(tmp_path):
     """L2 and dropout give up training accuracy for test accuracy: the train-test gap narrows
     against the unregularized network, and L2 is clearly better on the test set (course:
@@ -213,6 +228,7 @@ def test_c2w1_regularization(tmp_path):
     assert r["dropout_test_accuracy"] >= r["none_test_accuracy"], "dropout generalizes no worse"
 
 
+@slow_if("c2w2_optimization")
 def test_c2w2_optimization(tmp_path):
     """At the course's small rate, Adam gets to a good boundary while plain GD and momentum are
     still far from it; with the scheduled decay all three reach the top; decaying every epoch
@@ -231,12 +247,14 @@ def test_c2w2_optimization(tmp_path):
         "decaying every epoch collapses the rate")
 
 
+@slow_if("c2w3_batch_norm")
 def test_c2w3_batch_norm(tmp_path):
     """Ten sigmoid layers without batch norm stay at chance; with it they reach 90 % dev accuracy
     within a few epochs; inference uses the moving statistics (independent of the batch).
 
-    Budget: 5 of the 30 epochs: the BN network reaches the 0.90 target at epoch 3 (seed 1) and
-    the plain one is at chance after 30 as after 5."""
+    Budget: 5 of the 30 epochs: the BN network reaches the 0.90 dev target at epoch 3 (seed 1,
+    as in the full run) and has 0.939 test after 5 (0.972 after 30); the plain one is at
+    chance (0.097) after 5 as after 30 (0.100)."""
     r = run("c2w3_batch_norm", tmp_path)
     assert r["no_bn_epochs_to_target"] is None and r["no_bn_test_accuracy"] <= 0.2, (
         "without batch norm ten sigmoid layers barely move off chance (0.1)")
@@ -246,21 +264,28 @@ def test_c2w3_batch_norm(tmp_path):
     assert r["bn_batch_of_one_accuracy"] <= 0.2, "batch statistics of one example give nothing"
 
 
+@slow_if("c2w3_hyperparameter_search")
 def test_c2w3_hyperparameter_search(tmp_path):
     """Random search on the right scales, coarse to fine, finds a good momentum network: the
     best trial reaches > 90 % on dev, its retrained model scores the same, and the test set
     agrees with dev (no overfitting of the search to dev).
 
-    Budget: 6 trials of 5 epochs instead of 30 trials of digits.EPOCHS."""
+    Budget: 6 trials (over the default 3 coarse-to-fine rounds) of 5 epochs instead
+    of 30 trials of digits.EPOCHS. Seed 1: best dev 0.955, test 0.917 (full run: 30 trials,
+    0.953 / 0.953). Digits are easy for a well-chosen momentum net, and the Latin-hypercube
+    first round puts trials in every decade of the learning rate, so a few trials suffice to
+    find one that learns; the dev score of the chosen trial is optimistic (it was selected on
+    dev), hence test >= dev - 0.06."""
     r = run("c2w3_hyperparameter_search", tmp_path)
     assert r["failed_trials"] == 0 and r["trials"] == int(BUDGETS["c2w3_hyperparameter_search"][1])
     assert r["best_dev_accuracy"] >= 0.9, "the search finds a network that learns the digits"
     assert r["best_model_dev_accuracy"] == pytest.approx(r["best_dev_accuracy"], abs=0.01), (
         "a trial's weights are seeded from its configuration: the best one retrains the same")
-    assert abs(r["test_accuracy"] - r["best_dev_accuracy"]) <= 0.05, "test agrees with dev"
+    assert r["test_accuracy"] >= max(0.88, r["best_dev_accuracy"] - 0.06), "test agrees with dev"
     assert 1e-4 <= r["best_learning_rate"] <= 1 and 0.9 <= r["best_beta"] <= 0.999
 
 
+@slow_if("c2w3_softmax")
 def test_c2w3_softmax(tmp_path):
     """The lecture's softmax example gives a1 = 0.842; the 25-12-10 softmax network learns the
     ten digits with train >= test and a small gap (course on SIGNS: 0.75 / 0.69; the digits
@@ -276,6 +301,7 @@ def test_c2w3_softmax(tmp_path):
 
 # ---------------------------------------------------------------- Course 3
 
+@slow_if("c3w1_bias_variance")
 def test_c3w1_bias_variance(tmp_path):
     """The ladder of networks: too small is avoidable bias, too large (on 400 images) is
     variance; bias falls as the network grows; L2 + dropout keep the large net's weights small.
@@ -296,6 +322,7 @@ def test_c3w1_bias_variance(tmp_path):
         "L2 keeps the weights small")
 
 
+@slow_if("c3w2_data_mismatch")
 def test_c3w2_data_mismatch(tmp_path):
     """A train-dev set tells variance from data mismatch: on camera-distorted dev images the
     gap dev - train-dev dominates ("data mismatch"); synthesising camera-like training data
@@ -314,11 +341,13 @@ def test_c3w2_data_mismatch(tmp_path):
     assert r["dev_error_after_synthesis"] < r["dev_error"] - 0.2
 
 
+@slow_if("c3w2_error_analysis")
 def test_c3w2_error_analysis(tmp_path):
     """Error analysis on a modest classifier: a few dozen dev errors, the look-alike pairs are
     the largest category, and each category's ceiling is its share times the dev error.
 
-    Budget: the full 50 epochs (softmax regression on 300 images: seconds)."""
+    Budget: the full 50 epochs (softmax regression on 300 images: seconds). Seed 1: dev error
+    0.086 (31 errors), confusable pairs 68 % of them, then other 23 %, low contrast 19 %."""
     r = run("c3w2_error_analysis", tmp_path)
     assert 0.03 <= r["dev_error"] <= 0.2 and r["dev_errors_count"] >= 10
     assert r["largest_category"] == "confusable_pair", "confusable pairs dominate the errors"
@@ -330,6 +359,7 @@ def test_c3w2_error_analysis(tmp_path):
             "ceiling = share of the errors x dev error")
 
 
+@slow_if("c3w2_multitask")
 def test_c3w2_multitask(tmp_path):
     """One network with three sigmoid outputs and a masked loss learns all three questions from
     half-labelled data, as well as three separate networks.
@@ -341,6 +371,7 @@ def test_c3w2_multitask(tmp_path):
         "the shared network does at least as well as separate ones")
 
 
+@slow_if("c3w2_transfer_learning")
 def test_c3w2_transfer_learning(tmp_path):
     """Pretrained on digits 0-4, the network transfers to 5-9 from 2 images per class: the
     frozen and fine-tuned models beat the same network trained from scratch.
@@ -354,11 +385,15 @@ def test_c3w2_transfer_learning(tmp_path):
 
 # ---------------------------------------------------------------- Course 4
 
+@slow_if("c4w1_convolution")
 def test_c4w1_convolution(tmp_path):
     """The hand-written convolution and pooling equal Keras's; a small ConvNet with fewer
     parameters than an MLP classifies the digits as well.
 
-    Budget: 15 of the 60 epochs."""
+    Budget: 15 of the 60 epochs. Seed 1: CNN 0.975 test with 6 090 parameters, MLP 0.958
+    with 6 570, differences 0.0 (full run: 0.978 / 0.975). Both are near their ceiling after
+    15 epochs on 1 078 images; the parameter counts and the by-hand checks do not depend on
+    the budget."""
     r = run("c4w1_convolution", tmp_path)
     assert r["conv_max_abs_difference"] < 1e-5 and r["pool_max_abs_difference"] < 1e-5
     assert r["cnn_parameters"] < r["mlp_parameters"], "parameter sharing: fewer weights"
@@ -371,23 +406,31 @@ def test_c4w2_residual_networks(tmp_path):
     """The ResNet trains where its plain twin (same 32 layers, no shortcuts) does not; a network
     pretrained on digits 0-4 transfers to 5-9 better than scratch.
 
-    Budget: the full 12 epochs, two stages of five blocks: the plain network's trouble is a
-    matter of depth, which a smaller --blocks-per-stage removes."""
+    Budget: the full 12 epochs at the full depth (two stages of five blocks, 32 layers); slow:
+    about 4 minutes alone on 2 cores. The claim is about depth, so --blocks-per-stage stays,
+    and with fewer epochs the transfer part (its pretraining included) was not measured.
+    Full run, seed 1: ResNet 0.847 test, train loss 0.021; plain twin 0.369, 1.52; transfer
+    0.522 / fine-tuned 0.550 against scratch 0.450. Only seed 1 was run; the transfer margin
+    (7-10 points) is the one to watch."""
     r = run("c4w2_residual_networks", tmp_path)
     assert r["depth"] == 32
     assert r["resnet_test_accuracy"] >= r["plain_test_accuracy"] + 0.2, "ResNet >> plain twin"
     assert r["resnet_final_train_loss"] < 0.2 * r["plain_final_train_loss"], (
         "the plain network's training loss falls far more slowly")
-    assert max(r["transfer_test_accuracy"], r["finetuned_test_accuracy"]) > r["scratch_test_accuracy"]
+    best_transfer = max(r["transfer_test_accuracy"], r["finetuned_test_accuracy"])
+    assert best_transfer > r["scratch_test_accuracy"], "transfer beats scratch"
 
 
 # ---------------------------------------------------------------- Course 5
 
+@slow_if("c5w1_rnn")
 def test_c5w1_rnn(tmp_path):
     """The course's RNN and LSTM cells equal Keras's; the character model starts at log 27
     (uniform over 27 symbols) and learns well below it, on held-out names too.
 
-    Budget: 10 of the 100 epochs (early stopping stops the full run near epoch 20)."""
+    Budget: 10 of the 100 epochs. Seed 1: loss 3.293 -> 1.532, held-out 1.589 (full run:
+    best epoch 12, final 1.447, held-out 1.588): the held-out loss is at its best by then;
+    later epochs fit the 271 names more closely without generalizing better."""
     r = run("c5w1_rnn", tmp_path)
     assert r["rnn_max_abs_difference"] < 1e-5 and r["lstm_max_abs_difference"] < 1e-5
     assert r["char_model_initial_loss"] == pytest.approx(math.log(27), abs=0.1)
@@ -395,29 +438,42 @@ def test_c5w1_rnn(tmp_path):
     assert r["char_model_heldout_loss"] < r["char_model_initial_loss"] - 1.0
 
 
+@slow_if("c5w1_time_series")
 def test_c5w1_time_series(tmp_path):
     """The LSTM forecaster beats the naive (last value) and the seasonal naive forecasts, and
     cannot beat the noise floor E|eps| ~ 1.6.
 
-    Budget: 20 of the 100 epochs."""
+    Budget: 20 of the 100 epochs (early stopping on the validation part). Seed 1: LSTM MAE
+    2.23 against naive 2.80 and seasonal naive 3.19, noise floor 1.71 (full run: 2.03).
+    The forecaster starts at the naive forecast (it predicts a change) and is below it within
+    a few epochs; the rest of the budget gets it closer to the floor."""
     r = run("c5w1_time_series", tmp_path)
     assert r["lstm_test_mae"] < 0.9 * r["naive_test_mae"], "the LSTM beats the naive forecast"
     assert r["lstm_test_mae"] < r["seasonal_naive_test_mae"]
     assert r["lstm_test_mae"] > 0.95 * r["noise_floor_mae"], "nothing beats the noise"
 
 
+@slow_if("c5w3_attention")
 def test_c5w3_attention(tmp_path):
-    """Attention translates human-readable dates into ISO dates (course target: >= 95 % exact).
+    """Attention translates human-readable dates into ISO dates: the course's target is >= 95 %
+    exact matches, and every date format is learned.
 
-    Budget: 3 of the 8 epochs."""
+    Budget: the full 8 epochs; slow (about 1 minute alone, twice that on a loaded machine).
+    After 3 epochs the model is at 0.78 exact / 0.97 per character and one format is still
+    at 0.05 (seed 1): attention has not yet locked onto every format, so a smaller budget
+    shows "it is learning", not the claim. Full run: 0.9995, worst format 0.993."""
     r = run("c5w3_attention", tmp_path)
-    assert r["exact_match_accuracy"] >= 0.9, "attention learns the date translation"
+    assert r["exact_match_accuracy"] >= 0.95, "attention reaches the course's 95 % target"
+    assert r["worst_format_exact_match"] >= 0.8, "attention learns every date format"
 
 
+@slow_if("c5w4_transformer")
 def test_c5w4_transformer(tmp_path):
     """The positional encoding is the course's formula; a small Transformer learns the dates.
 
-    Budget: 5 of the 20 epochs."""
+    Budget: 5 of the 20 epochs. Seed 1: 0.962 exact (full run: 0.979 held-out); the
+    Transformer, which reads all positions at once, gets there faster per epoch than
+    week 3's recurrent attention model (0.78 after 3 epochs)."""
     r = run("c5w4_transformer", tmp_path)
     assert r["positional_encoding_max_abs_difference"] < 1e-5
     assert r["exact_match_accuracy"] >= 0.9, "self-attention learns the date translation"
