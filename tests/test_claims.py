@@ -362,25 +362,40 @@ def test_c3w2_error_analysis(tmp_path):
 @slow_if("c3w2_multitask")
 def test_c3w2_multitask(tmp_path):
     """One network with three sigmoid outputs and a masked loss learns all three questions from
-    half-labelled data, as well as three separate networks.
+    half-labelled data, and edges out three separate networks of the same total capacity.
 
-    Budget: 30 of the 100 epochs (early stopping)."""
+    Budget: 30 of the 100 epochs (early stopping on dev). Mean test accuracy, multi-task
+    against single-task: seed 1 0.898 / 0.865, seed 2 0.892 / 0.856 (full run, seed 1:
+    0.919 / 0.909). The shared layer sees all 300 images where each single-task net sees ~150,
+    which matters most early; the full budget narrows the margin to about one point, so at
+    FULL the margin below should be 0."""
     r = run("c3w2_multitask", tmp_path)
     assert r["multitask_mean_accuracy"] >= 0.85 and r["single_task_mean_accuracy"] >= 0.8
-    assert r["multitask_mean_accuracy"] >= r["single_task_mean_accuracy"] - 0.01, (
-        "the shared network does at least as well as separate ones")
+    assert r["multitask_mean_accuracy"] >= r["single_task_mean_accuracy"] + 0.01, (
+        "the shared network does better than separate ones on half-labelled data")
 
 
 @slow_if("c3w2_transfer_learning")
 def test_c3w2_transfer_learning(tmp_path):
-    """Pretrained on digits 0-4, the network transfers to 5-9 from 2 images per class: the
-    frozen and fine-tuned models beat the same network trained from scratch.
+    """Pretrained on digits 0-4 and loaded back from its exported file, the conv base carries
+    features that work for 5-9 from 2 images per class: a new head on the frozen base is far
+    above chance (0.2), and fine-tuning the last conv layer at a lower rate does not wreck it.
 
-    Budget: 20 of the 50 epochs (early stopping on B's dev set)."""
+    "Transfer beats scratch" is NOT asserted: it is noise here. Seed 1, full 50 epochs:
+    frozen 0.900, fine-tuned 0.906, scratch 0.889; seed 2, full: 0.867 / 0.878 / 0.872; seed
+    1, 20 epochs: 0.822 / 0.867 / 0.922 (scratch ahead). The margin is a few of 180 test
+    images either way (the README says as much); the lesson would need a mean over seeds or
+    fewer images per class to make the comparison a claim.
+
+    Budget: 20 of the 50 epochs (early stopping on B's dev set); the figures above clear the
+    thresholds at both budgets and both seeds."""
     r = run("c3w2_transfer_learning", tmp_path)
-    assert r["pretrain_task_a_test_accuracy"] >= 0.95
-    best = max(r["frozen_test_accuracy"], r["finetuned_test_accuracy"])
-    assert best > r["scratch_test_accuracy"], "transfer beats scratch with very little data"
+    assert r["pretrain_task_a_test_accuracy"] >= 0.95, "task A (0-4, ~540 images) is learned"
+    assert r["frozen_test_accuracy"] >= 0.7, (
+        "the pretrained features transfer: a new head on 10 images of 5-9 is far above chance")
+    assert r["finetuned_test_accuracy"] >= r["frozen_test_accuracy"] - 0.03, (
+        "fine-tuning at a lower rate keeps what was learned")
+    assert r["scratch_test_accuracy"] >= 0.5, "the from-scratch twin is a real baseline"
 
 
 # ---------------------------------------------------------------- Course 4
