@@ -34,7 +34,7 @@ BUDGETS = {
     "c1w3_planar_data": ["--epochs", "500"],
     "c1w4_deep_network": ["--epochs", "1000"],
     "c2w1_gradient_checking": ["--epochs", "3"],
-    "c2w1_initialization": ["--epochs", "3000"],
+    "c2w1_initialization": FULL,
     "c2w1_regularization": ["--epochs", "5000"],
     "c2w2_optimization": ["--epochs", "2000"],
     "c2w3_batch_norm": ["--epochs", "5"],
@@ -54,11 +54,14 @@ BUDGETS = {
 }
 
 # too long for the default suite even at the smallest budget that keeps the claim
-SLOW = {"c2w1_regularization", "c4w2_residual_networks", "c5w3_attention"}
+SLOW = {"c2w1_initialization", "c2w1_regularization", "c4w2_residual_networks",
+        "c5w3_attention"}
 
-# Lessons whose trainings are full-batch tfcourse.training.fit_steps loops. Their full budget
-# is written in their test's docstring; once fit_steps is several times faster, set their
-# BUDGETS entry to FULL (the tests then also assert the full-budget-only parts of the claim).
+# Lessons whose trainings are full-batch tfcourse.training.fit_steps loops; once fit_steps is
+# several times faster their full budget should fit the default suite: set their BUDGETS entry
+# to FULL (the tests then also assert the full-budget-only parts of the claim) and take the
+# ones in SLOW out of it (c2w1_initialization is already at FULL: no smaller budget keeps its
+# claim on seed 2).
 FULL_BUDGET_WHEN_FAST = {
     "c1w3_planar_data",
     "c1w4_deep_network",
@@ -100,7 +103,7 @@ def test_c1w1_network_beats_the_straight_plane(tmp_path):
     above the noise floor (N(0, 15) k$ noise: no model can do much better than 15 k$).
 
     Budget: 30 of the 100 Adam epochs. Seed 1: 22.1 k$ against the plane's 26.9 (ratio 0.82;
-    full run 17.7, ratio 0.66). The network is still improving at 30 epochs, so the claim is
+    seed 2: 20.3, ratio 0.75; full run, seed 1: 17.7, ratio 0.66). The network is still improving at 30 epochs, so the claim is
     "clearly below the plane" (ratio < 0.9), not the full run's distance to the noise floor."""
     r = run("c1w1_house_prices", tmp_path)
     assert r["test_rmse"] < 0.9 * r["linear_baseline_rmse"], (
@@ -159,14 +162,15 @@ def test_c1w4_two_layers_against_deep(tmp_path):
     the 2-layer [n_x, 7, 1] one (course 80 % against 72 % test), and both learn 3-vs-rest.
 
     Budget: 1 000 of the 2 500 iterations. Seed 1: two-layer 0.923 train / 0.889 test, deep
-    0.968 / 0.917 (full run: 0.955 / 0.917 and 0.991 / 0.944): the deep net is ahead on both
-    splits at 1 000 iterations as at 2 500. The test set is 72 images, so "ahead" is asserted
-    as "not behind by more than one image" on test and strictly on train."""
+    0.968 / 0.917; seed 2: 0.950 / 0.903 and 0.959 / 0.944 (full run, seed 1: 0.955 / 0.917
+    and 0.991 / 0.944): the deep net is ahead on both splits at 1 000 iterations as at 2 500,
+    on both seeds. The splits are 220 and 72 images, so "ahead" is asserted as "not behind by
+    more than two training images / one test image"."""
     r = run("c1w4_deep_network", tmp_path)
     for net in ("two_layer", "deep"):
         assert r[f"{net}_train_accuracy"] >= 0.85, f"the {net} network must learn the task"
         assert r[f"{net}_test_accuracy"] >= 0.8
-    assert r["deep_train_accuracy"] > r["two_layer_train_accuracy"], "depth fits better"
+    assert r["deep_train_accuracy"] >= r["two_layer_train_accuracy"] - 0.01, "depth fits as well"
     assert r["deep_test_accuracy"] >= r["two_layer_test_accuracy"] - 0.015, (
         "the deep network generalizes at least as well as the 2-layer one")
 
@@ -191,12 +195,13 @@ def test_c2w1_gradient_checking(tmp_path):
 @slow_if("c2w1_initialization")
 def test_c2w1_initialization(tmp_path):
     """He >> large random >> zeros: zeros never break symmetry (50 %), large random crawls out
-    of a saturated start, He trains fast (to ~95 % test after the full 15 000 iterations).
+    of a saturated start, He trains fast to almost 100 % (course: 50 %, 83 / 86 %, 99 / 96 %).
 
-    Budget: 3 000 of the 15 000 full-batch iterations (76 s under load against 112 s for the
-    full run; 5x fewer steps). He is then at 0.75 train / 0.77 test (seed 1), random at
-    0.57 / 0.55 and zeros at 0.50: the ordering, with He well ahead, is already there; "He
-    reaches ~100 %" needs the full budget and is asserted only there."""
+    Budget: the full 15 000 full-batch iterations; slow until fit_steps is fast (about 2
+    minutes alone). No smaller budget keeps the claim: at 3 000 iterations seed 1 gives He
+    0.75 / 0.77 against random 0.57 / 0.55, but seed 2 gives He 0.58 / 0.57 against random
+    0.89 / 0.85 — how soon He's network takes off depends on its draw. Full run, seed 1:
+    He 0.987 / 0.95, random 0.63 / 0.58, zeros 0.5 / 0.5."""
     name = "c2w1_initialization"
     r = run(name, tmp_path)
     for split in ("train", "test"):
@@ -219,7 +224,9 @@ def test_c2w1_regularization(tmp_path):
     Budget: 5 000 of the 30 000 full-batch iterations. Seed 1 gives gaps (train - test) of
     -0.007 (none), -0.071 (L2), -0.032 (dropout) and test 0.865 / 0.915 / 0.895, against
     +0.021 / -0.090 / -0.027 and 0.865 / 0.930 / 0.885 at 30 000: the same shape. The
-    unregularized net overfits more with more iterations, so the full run only widens it."""
+    unregularized net overfits more with more iterations, so the full run only widens it.
+    Slow until fit_steps is fast: three full-batch trainings, 160 s on the loaded machine
+    even at 5 000 iterations. Only seed 1 was run."""
     r = run("c2w1_regularization", tmp_path)
     gap = {k: r[f"{k}_train_accuracy"] - r[f"{k}_test_accuracy"] for k in ("none", "l2", "dropout")}
     assert gap["l2"] < gap["none"] - 0.03, f"L2 narrows the train-test gap: {gap}"
@@ -347,7 +354,8 @@ def test_c3w2_error_analysis(tmp_path):
     the largest category, and each category's ceiling is its share times the dev error.
 
     Budget: the full 50 epochs (softmax regression on 300 images: seconds). Seed 1: dev error
-    0.086 (31 errors), confusable pairs 68 % of them, then other 23 %, low contrast 19 %."""
+    0.086 (31 errors), confusable pairs 68 % of them, then other 23 %, low contrast 19 %;
+    seed 2: 0.081 (29 errors), confusable pairs 55 %, other 31 %."""
     r = run("c3w2_error_analysis", tmp_path)
     assert 0.03 <= r["dev_error"] <= 0.2 and r["dev_errors_count"] >= 10
     assert r["largest_category"] == "confusable_pair", "confusable pairs dominate the errors"
