@@ -8,12 +8,14 @@ zeros", "Adam beats plain gradient descent without decay", ...), not the exact f
 Each lesson runs in-process with the budget in ``BUDGETS``: its full budget, or a smaller one
 that gives the same claim; the test's docstring says why that budget is enough. The budgets
 were chosen by running each lesson at seed 1 and seed 2 (same-seed runs are reproducible on one
-machine; a fresh CI machine may round differently, hence the margins). The tolerances are
+machine; a fresh CI machine may round differently, hence the margins) where a second seed
+was affordable; each docstring says which seeds were run. The tolerances are
 claims — an ordering with a margin, a floor, a ceiling — not copies of the measured figures.
 
 ``SLOW`` lessons cannot show their claim within this suite's share of CI time (about 8 minutes
 of CPU for all claims together, on 2 cores); their tests are marked ``slow`` (excluded by
-default; ``python -m pytest -m slow`` runs them) and run the lesson's full budget.
+default; ``python -m pytest -m slow`` runs them) with the budget in ``BUDGETS`` (the full
+one, except c2w1_regularization).
 
 ``FULL_BUDGET_WHEN_FAST``: lessons whose full-batch trainings go through
 ``tfcourse.training.fit_steps``; once it is several times faster their full budget should fit
@@ -59,9 +61,8 @@ SLOW = {"c2w1_initialization", "c2w1_regularization", "c4w2_residual_networks",
 
 # Lessons whose trainings are full-batch tfcourse.training.fit_steps loops; once fit_steps is
 # several times faster their full budget should fit the default suite: set their BUDGETS entry
-# to FULL (the tests then also assert the full-budget-only parts of the claim) and take the
-# ones in SLOW out of it (c2w1_initialization is already at FULL: no smaller budget keeps its
-# claim on seed 2).
+# to FULL and take the ones in SLOW out of it (c2w1_initialization is already at FULL: no
+# smaller budget keeps its claim on seed 2).
 FULL_BUDGET_WHEN_FAST = {
     "c1w3_planar_data",
     "c1w4_deep_network",
@@ -200,19 +201,19 @@ def test_c2w1_initialization(tmp_path):
     Budget: the full 15 000 full-batch iterations; slow until fit_steps is fast (about 2
     minutes alone). No smaller budget keeps the claim: at 3 000 iterations seed 1 gives He
     0.75 / 0.77 against random 0.57 / 0.55, but seed 2 gives He 0.58 / 0.57 against random
-    0.89 / 0.85 — how soon He's network takes off depends on its draw. Full run, seed 1:
-    He 0.987 / 0.95, random 0.63 / 0.58, zeros 0.5 / 0.5."""
-    name = "c2w1_initialization"
-    r = run(name, tmp_path)
+    0.89 / 0.85 — how soon He's network takes off depends on its draw. Full runs: seed 1 He
+    0.987 / 0.95, random 0.63 / 0.58; seed 2 He 0.983 / 0.95, random 0.92 / 0.88; zeros
+    0.5 / 0.5 on both. Large random can end anywhere from 0.6 to 0.9, so "He >> random" is
+    asserted as He ahead by 4 points on both splits and He above 0.9."""
+    r = run("c2w1_initialization", tmp_path)
     for split in ("train", "test"):
         assert r[f"zeros_{split}_accuracy"] == pytest.approx(0.5, abs=0.02), (
             "zeros: the symmetry never breaks, one class predicted, 50 %")
-        assert r[f"he_{split}_accuracy"] >= r[f"random_{split}_accuracy"] + 0.12, (
+        assert r[f"he_{split}_accuracy"] >= r[f"random_{split}_accuracy"] + 0.04, (
             "He >> large random")
-    assert r["random_train_accuracy"] > r["zeros_train_accuracy"], (
+        assert r[f"he_{split}_accuracy"] >= 0.9, "He trains to almost 100 %"
+    assert r["random_train_accuracy"] >= r["zeros_train_accuracy"] + 0.05, (
         "large random breaks symmetry and learns something")
-    if BUDGETS[name] is FULL:
-        assert r["he_train_accuracy"] >= 0.9 and r["he_test_accuracy"] >= 0.9, "He reaches ~100 %"
 
 
 @slow_if("c2w1_regularization")
