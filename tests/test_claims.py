@@ -104,8 +104,9 @@ def test_c1w1_network_beats_the_straight_plane(tmp_path):
     above the noise floor (N(0, 15) k$ noise: no model can do much better than 15 k$).
 
     Budget: 30 of the 100 Adam epochs. Seed 1: 22.1 k$ against the plane's 26.9 (ratio 0.82;
-    seed 2: 20.3, ratio 0.75; full run, seed 1: 17.7, ratio 0.66). The network is still improving at 30 epochs, so the claim is
-    "clearly below the plane" (ratio < 0.9), not the full run's distance to the noise floor."""
+    seed 2: 20.3, ratio 0.75; full run, seed 1: 17.7, ratio 0.66). The network is still
+    improving at 30 epochs, so the claim is "clearly below the plane" (ratio < 0.9), not the
+    full run's distance to the noise floor."""
     r = run("c1w1_house_prices", tmp_path)
     assert r["test_rmse"] < 0.9 * r["linear_baseline_rmse"], (
         "a network with hidden ReLU layers must beat linear regression clearly: "
