@@ -15,11 +15,10 @@ claims — an ordering with a margin, a floor, a ceiling — not copies of the m
 ``SLOW`` lessons cannot show their claim within this suite's share of CI time (about 8 minutes
 of CPU for all claims together, on 2 cores); their tests are marked ``slow`` (excluded by
 default; ``python -m pytest -m slow`` runs them) with the budget in ``BUDGETS`` (the full
-one, except c2w1_regularization).
+one).
 
-``FULL_BUDGET_WHEN_FAST``: lessons whose full-batch trainings go through
-``tfcourse.training.fit_steps``; once it is several times faster their full budget should fit
-here, and these entries of ``BUDGETS`` should then become ``FULL``.
+The full-batch lessons (c1w3, c1w4, c2w1) run at their full budget: with ``fit_steps``'s
+blocks of steps their full runs take 15-40 s each on 2 cores (``benchmarks/bench_lessons.py``).
 """
 import importlib
 import json
@@ -33,11 +32,11 @@ FULL = []  # the lesson's own budget (its --epochs default and flags)
 BUDGETS = {
     "c1w1_house_prices": ["--epochs", "30"],
     "c1w2_logistic_regression": FULL,
-    "c1w3_planar_data": ["--epochs", "500"],
-    "c1w4_deep_network": ["--epochs", "1000"],
+    "c1w3_planar_data": FULL,
+    "c1w4_deep_network": FULL,
     "c2w1_gradient_checking": ["--epochs", "3"],
     "c2w1_initialization": FULL,
-    "c2w1_regularization": ["--epochs", "5000"],
+    "c2w1_regularization": FULL,
     "c2w2_optimization": ["--epochs", "2000"],
     "c2w3_batch_norm": ["--epochs", "5"],
     "c2w3_hyperparameter_search": ["--trials", "6", "--epochs", "5"],
@@ -56,20 +55,7 @@ BUDGETS = {
 }
 
 # too long for the default suite even at the smallest budget that keeps the claim
-SLOW = {"c2w1_initialization", "c2w1_regularization", "c4w2_residual_networks",
-        "c5w3_attention"}
-
-# Lessons whose trainings are full-batch tfcourse.training.fit_steps loops; once fit_steps is
-# several times faster their full budget should fit the default suite: set their BUDGETS entry
-# to FULL and take the ones in SLOW out of it (c2w1_initialization is already at FULL: no
-# smaller budget keeps its claim on seed 2).
-FULL_BUDGET_WHEN_FAST = {
-    "c1w3_planar_data",
-    "c1w4_deep_network",
-    "c2w1_initialization",
-    "c2w1_regularization",
-    "c2w2_optimization",
-}
+SLOW = {"c4w2_residual_networks", "c5w3_attention"}
 
 
 def run(name, tmp_path):
@@ -91,7 +77,7 @@ def slow_if(name):
 def test_budget_table_covers_every_lesson():
     from lessons import available
     assert sorted(BUDGETS) == sorted(available()), "every lesson needs a claim test and a budget"
-    assert SLOW <= set(BUDGETS) and FULL_BUDGET_WHEN_FAST <= set(BUDGETS)
+    assert SLOW <= set(BUDGETS)
     for name, args in BUDGETS.items():
         assert args is FULL or (args and all(isinstance(a, str) for a in args)), name
 
@@ -140,9 +126,8 @@ def test_c1w3_flower(tmp_path):
     """The flower: logistic regression is near a coin (course 47 %); one hidden layer of 4 tanh
     units reaches ~90 %; 1-2 units underfit, 3 and more find the petals; tanh beats ReLU here.
 
-    Budget: 500 of the 10 000 gradient-descent iterations at the course's rate 1.2 (full
-    budget once fit_steps is fast). The petals are found within the first few hundred
-    iterations: seed 1 gives logreg 0.47, n_h = 1, 2: 0.675 / 0.65, n_h = 3..50: 0.88-0.89,
+    Budget: the full 10 000 gradient-descent iterations at the course's rate 1.2 (about 30 s).
+    The claim already holds at 500 iterations, where seed 1 gives logreg 0.47, n_h = 1, 2: 0.675 / 0.65, n_h = 3..50: 0.88-0.89,
     tanh 0.89 against ReLU 0.63 (1 500 iterations: the same within 0.01-0.02; 10 000:
     n_h >= 3 at 0.91-0.92); the rest of the run refines the boundary by a point or two."""
     r = run("c1w3_planar_data", tmp_path)
@@ -163,7 +148,7 @@ def test_c1w4_two_layers_against_deep(tmp_path):
     """The course's punchline: the 4-layer [n_x, 20, 7, 5, 1] network generalizes better than
     the 2-layer [n_x, 7, 1] one (course 80 % against 72 % test), and both learn 3-vs-rest.
 
-    Budget: 1 000 of the 2 500 iterations. Seed 1: two-layer 0.923 train / 0.889 test, deep
+    Budget: the full 2 500 iterations (about 16 s). At 1 000 iterations, seed 1: two-layer 0.923 train / 0.889 test, deep
     0.968 / 0.917; seed 2: 0.950 / 0.903 and 0.959 / 0.944 (full run, seed 1: 0.955 / 0.917
     and 0.991 / 0.944): the deep net is ahead on both splits at 1 000 iterations as at 2 500,
     on both seeds. The splits are 220 and 72 images, so "ahead" is asserted as "not behind by
@@ -199,8 +184,7 @@ def test_c2w1_initialization(tmp_path):
     """He >> large random >> zeros: zeros never break symmetry (50 %), large random crawls out
     of a saturated start, He trains fast to almost 100 % (course: 50 %, 83 / 86 %, 99 / 96 %).
 
-    Budget: the full 15 000 full-batch iterations; slow until fit_steps is fast (about 2
-    minutes alone). No smaller budget keeps the claim: at 3 000 iterations seed 1 gives He
+    Budget: the full 15 000 full-batch iterations (about 15 s). No smaller budget keeps the claim: at 3 000 iterations seed 1 gives He
     0.75 / 0.77 against random 0.57 / 0.55, but seed 2 gives He 0.58 / 0.57 against random
     0.89 / 0.85 — how soon He's network takes off depends on its draw. Full runs: seed 1 He
     0.987 / 0.95, random 0.63 / 0.58; seed 2 He 0.983 / 0.95, random 0.92 / 0.88; zeros
@@ -223,12 +207,11 @@ def test_c2w1_regularization(tmp_path):
     against the unregularized network, and L2 is clearly better on the test set (course:
     none 94.8 / 91.5, L2 93.8 / 93.0, dropout 92.9 / 95.0).
 
-    Budget: 5 000 of the 30 000 full-batch iterations. Seed 1 gives gaps (train - test) of
+    Budget: the full 30 000 full-batch iterations (about 40 s). At 5 000, seed 1 gives gaps (train - test) of
     -0.007 (none), -0.071 (L2), -0.032 (dropout) and test 0.865 / 0.915 / 0.895, against
     +0.021 / -0.090 / -0.027 and 0.865 / 0.930 / 0.885 at 30 000: the same shape. The
     unregularized net overfits more with more iterations, so the full run only widens it.
-    Slow until fit_steps is fast: three full-batch trainings, 160 s on the loaded machine
-    even at 5 000 iterations. Only seed 1 was run."""
+    Only seed 1 was run."""
     r = run("c2w1_regularization", tmp_path)
     gap = {k: r[f"{k}_train_accuracy"] - r[f"{k}_test_accuracy"] for k in ("none", "l2", "dropout")}
     assert gap["l2"] < gap["none"] - 0.03, f"L2 narrows the train-test gap: {gap}"
@@ -243,7 +226,8 @@ def test_c2w2_optimization(tmp_path):
     still far from it; with the scheduled decay all three reach the top; decaying every epoch
     collapses the rate and GD stalls.
 
-    Budget: 2 000 of the 10 000 epochs. Seed 1: GD 0.790, momentum 0.790, Adam 0.950; with
+    Budget: 2 000 of the 10 000 epochs (the full run takes about 75 s on 2 cores, too much of
+    this suite's share). Seed 1: GD 0.790, momentum 0.790, Adam 0.950; with
     decay 0.937 / 0.940 / 0.943; every-epoch decay 0.703 (full run: 0.853 / 0.853 / 0.943,
     0.943 / 0.947 / 0.950, 0.780). Fewer epochs only make the small rate's handicap larger;
     the decay schedule steps every 1 000 epochs, so 2 000 epochs still see it act."""
