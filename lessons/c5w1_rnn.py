@@ -53,6 +53,7 @@ import keras
 from tfcourse import plots, sequence
 from tfcourse.data import DINOSAUR_NAMES_FILE, load_dinosaur_names
 from tfcourse.errors import UsageError
+from tfcourse._deprecation import moved_names
 from tfcourse.lesson import Lesson
 
 VOCAB = "\n" + "abcdefghijklmnopqrstuvwxyz"  # the course's 27 symbols: "\n" = 0, a–z = 1–26
@@ -60,17 +61,9 @@ N_A = 50  # the course's hidden size
 TEMPERATURES = (0.2, 0.5, 1.0, 1.5)
 
 
-def __getattr__(name):  # PEP 562: the names' old home, for one release
-    moved = {"NAMES_FILE": "DINOSAUR_NAMES_FILE", "load_names": "load_dinosaur_names"}
-    if name in moved:
-        import warnings
-
-        from tfcourse import data
-
-        warnings.warn(f"lessons.c5w1_rnn.{name} moved to tfcourse.data.{moved[name]}; the old "
-                      f"path goes in the next release", DeprecationWarning, stacklevel=2)
-        return getattr(data, moved[name])
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = moved_names("lessons.c5w1_rnn", {  # the names' old home, for one release
+    "NAMES_FILE": "tfcourse.data:DINOSAUR_NAMES_FILE",
+    "load_names": "tfcourse.data:load_dinosaur_names"})
 
 
 def check_cells(seed):

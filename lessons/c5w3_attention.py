@@ -48,21 +48,14 @@ from tfcourse import plots
 from tfcourse.data.dates import (FORMATS, INPUT_CHARS, OUTPUT_CHARS, TX, TY, decode, encode_input,
                                  encode_output, make_dates)
 from tfcourse.layers import AttentionDecoder
+from tfcourse._deprecation import moved_names
 from tfcourse.lesson import Lesson, int_arg, positive_number_arg
 
 _MOVED = ("FIRST", "LAST", "MONTHS", "WEEKDAYS", "human_date")  # the rest of the date maker
 
 
-def __getattr__(name):  # PEP 562: the date maker's old home, for one release
-    if name in _MOVED:
-        import warnings
-
-        from tfcourse.data import dates
-
-        warnings.warn(f"lessons.c5w3_attention.{name} moved to tfcourse.data.dates.{name}; the old "
-                      f"path goes in the next release", DeprecationWarning, stacklevel=2)
-        return getattr(dates, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = moved_names("lessons.c5w3_attention",  # the date maker's old home
+                          {n: "tfcourse.data.dates" for n in _MOVED})
 
 
 def translator(n_a: int, n_s: int, embed: int, energy_activation):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import keras
 
+from tfcourse._deprecation import moved_names
 from tfcourse.checks import check_int, invalid
 # The blocks under a private name: a module global IdentityBlock would bypass __getattr__ below.
 from tfcourse.layers import residual as _residual
@@ -119,13 +120,4 @@ __all__ = ["small_resnet", "weight_layer_depth"]
 _MOVED = {"IdentityBlock": "tfcourse.layers", "ConvolutionalBlock": "tfcourse.layers"}
 
 
-def __getattr__(name):
-    # PEP 562: the blocks' old import path keeps working for one release, with a warning.
-    if name in _MOVED:
-        import importlib
-        import warnings
-
-        warnings.warn(f"tfcourse.resnet.{name} moved to {_MOVED[name]}.{name}; the old path goes "
-                      f"in the next release", DeprecationWarning, stacklevel=2)
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = moved_names(__name__, _MOVED)

@@ -44,6 +44,7 @@ import numpy as np
 import keras
 from keras import ops
 
+from tfcourse._deprecation import moved_names
 from tfcourse.checks import check_number, invalid
 
 # Registers the layers that moved out (one release): ``import tfcourse.sequence`` alone still loads
@@ -309,13 +310,4 @@ _MOVED = {"OneStepAttention": "tfcourse.layers", "AttentionDecoder": "tfcourse.l
           "positional_encoding": "tfcourse.layers.transformer"}
 
 
-def __getattr__(name):
-    # PEP 562: called only for names this module does not define.
-    if name in _MOVED:
-        import importlib
-        import warnings
-
-        warnings.warn(f"tfcourse.sequence.{name} moved to {_MOVED[name]}.{name}; the old path "
-                      f"goes in the next release", DeprecationWarning, stacklevel=2)
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = moved_names(__name__, _MOVED)

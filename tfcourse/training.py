@@ -15,6 +15,8 @@ import math
 import keras
 import numpy as np
 
+from tfcourse._deprecation import moved_names
+
 
 def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every: int = 100,
               validation_data=None, callbacks=(), shuffle_seed: int = 0):
@@ -185,14 +187,5 @@ def _lean_block(model, block: int, same_batch: bool):
     return tf.function(run_block, autograph=False, reduce_retracing=True)
 
 
-def __getattr__(name):
-    # PEP 562: ``accuracy`` moved to tfcourse.metrics; the old path warns for one release.
-    if name == "accuracy":
-        import warnings
-
-        from tfcourse.metrics import accuracy
-
-        warnings.warn("tfcourse.training.accuracy moved to tfcourse.metrics.accuracy; the old "
-                      "path goes in the next release", DeprecationWarning, stacklevel=2)
-        return accuracy
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``accuracy`` moved to tfcourse.metrics; the old path warns for one release.
+__getattr__ = moved_names(__name__, {"accuracy": "tfcourse.metrics"})

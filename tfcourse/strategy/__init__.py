@@ -23,6 +23,7 @@ of ``model.fit`` is :class:`tfcourse.callbacks.BiasVarianceReport`.
 """
 # Registers the loss that moved out (one release): ``import tfcourse.strategy`` alone still loads
 # a .keras file compiled with MaskedBinaryCrossentropy, as it did when it was defined here.
+from tfcourse._deprecation import moved_names
 from tfcourse import losses as _losses  # noqa: F401
 from tfcourse.strategy.diagnosis import RECIPE, diagnose, format_diagnosis
 from tfcourse.strategy.error_analysis import (OTHER, error_analysis, format_error_table,
@@ -39,13 +40,4 @@ _MOVED = {"precision_recall_f1": "tfcourse.metrics", "classification_error": "tf
           "masked_accuracy": "tfcourse.metrics", "MaskedBinaryCrossentropy": "tfcourse.losses"}
 
 
-def __getattr__(name):
-    # PEP 562: called only for names this package does not define.
-    if name in _MOVED:
-        import importlib
-        import warnings
-
-        warnings.warn(f"tfcourse.strategy.{name} moved to {_MOVED[name]}.{name}; the old path "
-                      f"goes in the next release", DeprecationWarning, stacklevel=2)
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = moved_names(__name__, _MOVED)
