@@ -1,13 +1,7 @@
 """A small ResNet and its plain twin, built from the course's residual blocks (Course 4, week 2).
 
-A residual block adds its input back to the output of its main path before the last ReLU:
-
-    a[l+2] = g(z[l+2] + a[l])
-
-so the block only has to learn the *residual* z[l+2] ≈ H(a[l]) − a[l]. If the weights decay
-to zero the block is the identity, which is why stacking more residual blocks does not make
-the training error worse, whereas a "plain" stack of the same layers gets harder to optimize
-as it gets deeper (He et al., 2015, "Deep Residual Learning for Image Recognition").
+What a residual block computes, and why depth then stops hurting, is explained with the blocks
+in :mod:`tfcourse.layers.residual`.
 
 The blocks themselves, :class:`tfcourse.layers.IdentityBlock` and
 :class:`tfcourse.layers.ConvolutionalBlock`, are layers and live in :mod:`tfcourse.layers`
