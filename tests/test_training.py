@@ -52,7 +52,8 @@ class _CountBlocks(_CountBatches):
 def test_fit_steps_trains_exactly_the_steps_asked(batch_size, steps, log_every, entries):
     x, y = _data()
     model = _tiny_model()
-    history = fit_steps(model, x, y, steps, log_every=log_every, batch_size=batch_size)
+    history = fit_steps(model, x, y, steps, log_every=log_every, batch_size=batch_size,
+                        jit_compile=False)
     assert int(model.optimizer.iterations.numpy()) == steps
     assert len(history.history["loss"]) == entries
     # The same updates as one step per call and per entry (Keras's own loop, block 1): the
@@ -65,13 +66,52 @@ def test_fit_steps_trains_exactly_the_steps_asked(batch_size, steps, log_every, 
 def test_full_batch_equals_plain_keras_fit():
     x, y = _data()
     model = _tiny_model()
-    history = fit_steps(model, x, y, 40, log_every=10)
+    history = fit_steps(model, x, y, 40, log_every=10, jit_compile=False)
     twin = _tiny_model()
     plain = twin.fit(x, y, batch_size=len(x), epochs=40, shuffle=False, verbose=0)
     _assert_same_weights(model, twin)
     # Entry k is the mean over its 10 steps; the last step's loss is in both.
     assert history.history["loss"][0] == pytest.approx(np.mean(plain.history["loss"][:10]),
                                                        rel=1e-6)
+
+
+@pytest.mark.parametrize("steps, log_every", [(40, 10), (26, 6)])
+def test_full_batch_with_xla_equals_plain_keras_fit_to_round_off(steps, log_every):
+    # The default for a full batch: the block compiled with XLA, whose kernels round
+    # differently; the same updates to float32 round-off, and the same number of them.
+    x, y = _data()
+    model = _tiny_model()
+    history = fit_steps(model, x, y, steps, log_every=log_every)
+    assert int(model.optimizer.iterations.numpy()) == steps
+    twin = _tiny_model()
+    plain = twin.fit(x, y, batch_size=len(x), epochs=steps, shuffle=False, verbose=0)
+    for u, v in zip(model.get_weights(), twin.get_weights()):
+        np.testing.assert_allclose(u, v, rtol=1e-5, atol=1e-6)
+    assert history.history["loss"][0] == pytest.approx(
+        np.mean(plain.history["loss"][:log_every]), rel=1e-5)
+
+
+def test_a_step_xla_cannot_compile_runs_without_it():
+    # An op with no XLA kernel (a py_function) is found when the block is first compiled,
+    # before any step runs; the block then runs without XLA, the same steps.
+    import tensorflow as tf
+
+    class Opaque(keras.layers.Layer):
+        def call(self, x):
+            y = tf.py_function(lambda t: t, [x], tf.float32)
+            return tf.ensure_shape(y, x.shape) + 0 * x
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+    x, y = _data()
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="tanh"),
+                              Opaque(), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
+    history = fit_steps(model, x, y, 20, log_every=10)
+    assert int(model.optimizer.iterations.numpy()) == 20
+    assert len(history.history["loss"]) == 2
 
 
 def test_mini_batch_with_a_schedule_equals_step_by_step():

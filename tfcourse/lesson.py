@@ -292,14 +292,13 @@ class Context:
         ``extra`` callbacks come first, so that values they add to ``logs`` (a weight norm, a
         smoothed loss) reach TensorBoard too.
         """
-        import keras
-
         from tfcourse.callbacks.progress import Progress
+        from tfcourse.callbacks.tensorboard import TensorBoard
 
         quiet = getattr(self.args, "quiet", False)
         return [*extra, Progress(run, mode="quiet" if quiet else None),
-                keras.callbacks.TensorBoard(log_dir=str(self.out / "logs" / run),
-                                            write_graph=False, profile_batch=0)]
+                TensorBoard(log_dir=str(self.out / "logs" / run), write_graph=False,
+                            profile_batch=0)]
 
     def progress(self, label: str, total: int, unit: str = "step"):
         """A progress bar for a plain loop (not a ``fit``): ``with ctx.progress("sampling", n)

@@ -16,6 +16,8 @@ not reinvent).
   gradients each epoch; ``GradientNorms`` warns on vanishing / exploding gradients.
 - :class:`BiasVarianceReport` — at the end of training, human-level / train / train-dev / dev
   error, avoidable bias, variance, data mismatch and the "basic recipe" step (Course 3).
+- :class:`TensorBoard` — Keras's ``TensorBoard`` with its epoch scalars written as event protos
+  rather than one TensorFlow op each (the same files, tags and values; every lesson).
 - :class:`Progress` — what is training, step or epoch out of the total, loss, elapsed, ETA: a
   live bar on a terminal, a line per tenth in a log, nothing with ``--quiet`` (every lesson).
 
@@ -33,6 +35,7 @@ from tfcourse.callbacks.curves import LearningCurves, SmoothedLoss
 from tfcourse.callbacks.decay import LearningRateDecay
 from tfcourse.callbacks.norms import GradientNorms, WeightNorms
 from tfcourse.callbacks.progress import Progress
+from tfcourse.callbacks.tensorboard import TensorBoard
 
 __all__ = ["BiasVarianceReport", "GradientNorms", "LearningCurves", "LearningRateDecay",
-           "Progress", "SmoothedLoss", "WeightNorms"]
+           "Progress", "SmoothedLoss", "TensorBoard", "WeightNorms"]
