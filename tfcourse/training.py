@@ -71,7 +71,8 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
         ds = ds.shuffle(m, seed=shuffle_seed, reshuffle_each_iteration=True)
         ds = ds.batch(bs).repeat().prefetch(2)
     log_every = min(log_every, steps)
-    if isinstance(validation_data, (tuple, list)):
+    one_batch_dev = isinstance(validation_data, (tuple, list))
+    if one_batch_dev:
         # Keras would batch arrays by 32 and run one test step per batch at every logged point;
         # the course evaluates its dev set in one pass: one in-memory batch, one step.
         validation_data = tf.data.Dataset.from_tensors(
@@ -89,7 +90,8 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
         # told to stop once ``steps`` steps are done; Keras checks after every block.
         callbacks.insert(0, _StopAfter(steps, block))
     with _steps_per_execution(model, block, same_batch=full_batch,
-                              xla=full_batch and jit_compile is not False):
+                              xla=full_batch and jit_compile is not False,
+                              one_batch_dev=one_batch_dev):
         return model.fit(ds, epochs=epochs, steps_per_epoch=log_every, verbose=0,
                          shuffle=False, validation_data=validation_data, callbacks=callbacks)
 
@@ -142,7 +144,8 @@ def _needs_every_batch(callback) -> bool:
 
 
 @contextlib.contextmanager
-def _steps_per_execution(model, block: int, same_batch: bool, xla: bool = False):
+def _steps_per_execution(model, block: int, same_batch: bool, xla: bool = False,
+                         one_batch_dev: bool = False):
     """Run ``model.fit`` with ``block`` steps per call, restoring the model's setting after.
 
     Relies on Keras 3's trainer (keras/src/trainers/trainer.py and
@@ -169,6 +172,8 @@ def _steps_per_execution(model, block: int, same_batch: bool, xla: bool = False)
     model.train_function = model.test_function = None
     if block > 1 and _lean_block_applies(model):
         model.train_function = _lean_block(model, block, same_batch, xla)
+        if one_batch_dev:
+            model.test_function = _OneBatchTest(model)
     try:
         yield
     finally:
@@ -206,6 +211,25 @@ def _lean_block(model, block: int, same_batch: bool, xla: bool = False):
 
         return tf.function(run_block, autograph=False, reduce_retracing=True)
     return _CompiledFullBatchBlock(steps)
+
+
+class _OneBatchTest:
+    """``model.test_function`` for a dev set that is one in-memory batch: its ``test_step``,
+    traced once as a concrete function (Keras's own would be a ``steps_per_execution`` loop
+    over a one-element dataset, traced twice)."""
+
+    def __init__(self, model):
+        self._model = model
+        self._run = None
+
+    def __call__(self, iterator):
+        import tensorflow as tf
+
+        batch = next(iterator)
+        if self._run is None:
+            function = tf.function(self._model.test_step, autograph=False)
+            self._run = function.get_concrete_function(batch)
+        return self._run(batch)
 
 
 class _CompiledFullBatchBlock:
