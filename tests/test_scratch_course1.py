@@ -417,7 +417,7 @@ def test_L_layer_model_twin_keras_sgd():
     Y = (X[:10].sum(0, keepdims=True) > 5).astype(int)
     dims = [20, 7, 5, 1]
     parameters, costs = deep.L_layer_model(X, Y, dims, learning_rate=0.125, num_iterations=201)
-    model = keras_mlp(deep._initialize_parameters_deep_app(dims), ("relu", "relu", "sigmoid"))
+    model = keras_mlp(deep.initialize_parameters_deep_app(dims), ("relu", "relu", "sigmoid"))
     keras_costs = keras_gradient_descent(model, X, Y, 0.125, 201)
     np.testing.assert_allclose(costs, keras_costs[::100], rtol=1e-9)
     for k, v in parameters_from_keras_weights(model.get_weights()).items():

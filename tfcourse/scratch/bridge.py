@@ -68,3 +68,60 @@ def keras_mlp(parameters, activations, dtype="float64"):
     model = keras.Sequential(layers)
     model.set_weights(keras_weights_from_parameters(parameters))
     return model
+
+
+def _course_cost(probabilities, y):
+    """The course's mean cross-entropy, in float64, of column-layout probabilities."""
+    A = np.clip(np.asarray(probabilities, "float64").reshape(1, -1), 1e-15, 1 - 1e-15)
+    Y = np.asarray(y, "float64").reshape(1, -1)
+    return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
+
+
+def fit_recording_cost(model, X, Y, steps, record_every=100, callbacks=()):
+    """Train a compiled Keras model full-batch for ``steps`` steps; the course's cost curve.
+
+    Course 1, weeks 2-4; lessons c1w2_logistic_regression, c1w3_planar_data,
+    c1w4_deep_network.
+
+    ``X`` (n_x, m) and ``Y`` (1, m) are in the course's layout (transposed for Keras here).
+    Training is ``tfcourse.training.fit_steps`` with one Keras epoch per ``record_every``
+    steps; after each epoch the full-batch cost is evaluated at the current weights. The
+    returned ``costs[k]`` is the cost after ``k·record_every`` updates, k = 0, 1, … for as many
+    entries as the course's loops record (``i % record_every == 0`` for ``i < steps``), so it
+    lines up with ``tfcourse.scratch`` ``costs`` lists entry by entry. (Keras's own
+    ``History["loss"]`` is the *mean* over each epoch's steps, not the cost at a point.)
+
+    Returns:
+        costs (a list of floats), seconds (wall time of the training alone), the ``History``.
+    """
+    import time
+
+    import keras
+
+    from tfcourse.training import fit_steps
+
+    x = np.asarray(X).T
+    y = np.asarray(Y).reshape(-1)
+    costs = [_course_cost(model(x.astype("float32"), training=False), y)]
+
+    class _CostAfterEpoch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            costs.append(_course_cost(self.model(x.astype("float32"), training=False), y))
+
+    recorder = _CostAfterEpoch()
+    start = time.perf_counter()
+    history = fit_steps(model, x, y, steps, log_every=record_every,
+                        callbacks=[recorder, *callbacks])
+    seconds = time.perf_counter() - start
+    return costs[:-(-steps // record_every)], seconds, history
+
+
+def max_curve_gap(costs_a, costs_b):
+    """The largest |a − b| between two cost curves recorded at the same iterations.
+
+    Course 1, weeks 2-4; lessons c1w2_logistic_regression, c1w3_planar_data,
+    c1w4_deep_network.
+    """
+    n = min(len(costs_a), len(costs_b))
+    return float(np.max(np.abs(np.asarray(costs_a[:n], "float64")
+                               - np.asarray(costs_b[:n], "float64"))))

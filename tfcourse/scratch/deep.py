@@ -104,8 +104,15 @@ def initialize_parameters_deep(layer_dims):
     return parameters
 
 
-def _initialize_parameters_deep_app(layer_dims):
-    # dnn_app_utils_v3.initialize_parameters_deep: seed 1, W / sqrt(n[l-1]).
+def initialize_parameters_deep_app(layer_dims):
+    """The application notebook's initialization: W[l] ~ N(0, 1)/√n[l−1], b[l] = 0; seed 1.
+
+    Course 1, week 4; lesson c1w4_deep_network.
+
+    The course's ``dnn_app_utils_v3.initialize_parameters_deep``, which :func:`L_layer_model`
+    uses (a name of its own here, since the step-by-step notebook's graded function of that name
+    draws N(0, 1)·0.01 from seed 3). Keras's ``LecunNormal`` is the same variance, truncated.
+    """
     np.random.seed(1)
     parameters = {}
     for l in range(1, len(layer_dims)):
@@ -310,7 +317,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000,
     """
     np.random.seed(1)
     costs = []
-    parameters = _initialize_parameters_deep_app(layers_dims)
+    parameters = initialize_parameters_deep_app(layers_dims)
     for i in range(0, num_iterations):
         AL, caches = L_model_forward(X, parameters)
         cost = compute_cost(AL, Y)
