@@ -252,10 +252,10 @@ def run(ctx):
                            "Keras Dense(1, sigmoid)": {"loss": history.history["loss"]}},
                           ctx.path("cost_curves.png"), xlabel="iteration", x_scale=every,
                           title=f"{ds.name}: cost per iteration, α = {LEARNING_RATE}")
-    plots.learning_curves({"tfcourse.scratch (NumPy, float64)": {"loss": d["costs"]},
-                           "Keras Dense(1, sigmoid) (float32)": {"loss": keras_costs}},
-                          ctx.path("side_by_side.png"), xlabel="iteration", x_scale=100,
-                          title=f"{ds.name}: the course's NumPy code and Keras, same start")
+    plots.side_by_side_costs({"tfcourse.scratch (NumPy, float64)": d["costs"],
+                              "Keras Dense(1, sigmoid) (float32)": keras_costs},
+                             ctx.path("side_by_side.png"), every=100,
+                             title=f"{ds.name}: the course's NumPy code and Keras, same start")
     plots.learning_curves(sweep, ctx.path("learning_rate_sweep.png"), xlabel="iteration",
                           x_scale=every, title=f"{ds.name}: cost for three learning rates")
 

@@ -136,10 +136,10 @@ def run(ctx):
             f" Keras: train {ctx.results['side_by_side_keras_train_accuracy']:.3f}, test "
             f"{ctx.results['side_by_side_keras_test_accuracy']:.3f} in {keras_seconds:.2f} s; "
             f"cost curves at most {ctx.results['max_cost_curve_gap']:.1e} apart")
-    plots.learning_curves({"tfcourse.scratch (NumPy, float64)": {"loss": scratch_costs},
-                           "Keras (float32)": {"loss": keras_costs}},
-                          ctx.path("side_by_side.png"), xlabel="iteration", x_scale=100,
-                          title=f"{ds.name}: L_layer_model and Keras {dims}, same start")
+    plots.side_by_side_costs({"tfcourse.scratch (NumPy, float64)": scratch_costs,
+                              "Keras (float32)": keras_costs},
+                             ctx.path("side_by_side.png"), every=100,
+                             title=f"{ds.name}: L_layer_model and Keras {dims}, same start")
 
     ctx.export(models["deep"], ds.x_test[:32])
 
