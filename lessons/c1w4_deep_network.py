@@ -22,6 +22,15 @@ close to the course's L-layer initialization W ~ N(0, 1/n_prev) (the course's 2-
 0.01·N(0, 1)). Gradient descent is full batch (``tfcourse.training.fit_steps``); ``--epochs``
 counts its iterations (2 500 as in the course).
 
+Side by side (the last section): the course's own NumPy code, ``tfcourse.scratch.deep.
+L_layer_model`` (the assignment's forward, backward and update functions, float64, with its
+initialization N(0, 1)/√n_prev from seed 1), and the Keras L-layer network started from *those*
+weights (``keras_weights_from_parameters``: the Keras kernel is Wᵀ), on the same data with the
+same rate and iterations: the same cost curve (``max_cost_curve_gap``: the largest difference of
+the cost every 100 iterations, float32 round-off), the same accuracy, and the wall time each
+took (``scratch_seconds``, ``keras_seconds``; measured, so not fixed by ``--seed``, and not
+headline keys). NumPy wins on a network this small: Keras's per-call overhead dominates.
+
 Data (``--data``): as in the week-2 lesson, the default is scikit-learn's 8×8 digits as "3
 against the rest", balanced 50/50 and split 60/20/20, because the course's cat pictures cannot be
 downloaded; ``--data cat --data-path DIR`` uses the course's HDF5 files, ``--data mnist`` and
@@ -33,14 +42,21 @@ against 80 % test) is a result on its cat pictures, where features of features m
 Dashed curves are the dev split where the data set has one (digits).
 
 Outputs: ``cost_curves.png`` (cost and accuracy per iteration, both networks),
+``side_by_side.png`` (the NumPy L-layer model and Keras from the same weights),
 ``accuracy.png`` (train and test bars beside the course's), ``results.json``, TensorBoard logs
 and the L-layer network exported to ``saved_models/c1w4_deep_network/``.
 """
+import time
+
 import keras
+import numpy as np
 
 from tfcourse import data, plots
 from tfcourse.lesson import Lesson
 from tfcourse.metrics import accuracy
+from tfcourse.scratch import deep
+from tfcourse.scratch.bridge import (fit_recording_cost, keras_weights_from_parameters,
+                                     max_curve_gap)
 from tfcourse.training import fit_steps, log_interval
 
 LEARNING_RATE = 0.0075  # the course's rate for both networks
@@ -97,13 +113,42 @@ def run(ctx):
                reference={n.replace("_accuracy", ""): COURSE[n] for n in names},
                title=f"{ds.name}: 2-layer vs L-layer (course: cat/non-cat)")
 
+    ## Side by side: the course's NumPy L-layer model and Keras, from the same weights
+    dims = [n_x, *DEEP, 1]
+    ctx.section(f"Side by side: tfcourse.scratch.deep.L_layer_model (NumPy) and Keras {dims}, "
+                "same initial weights")
+    X64, Y64 = ds.x_train.T.astype("float64"), ds.y_train[None, :]
+    start = time.perf_counter()
+    parameters, scratch_costs = deep.L_layer_model(X64, Y64, dims, LEARNING_RATE, steps)
+    ctx.record("scratch_seconds", time.perf_counter() - start)
+    twin = deep_network(n_x, DEEP, name="side_by_side")
+    twin.set_weights(keras_weights_from_parameters(deep.initialize_parameters_deep_app(dims)))
+    keras_costs, keras_seconds, _ = fit_recording_cost(twin, X64, Y64, steps,
+                                                       callbacks=ctx.callbacks("side_by_side"))
+    ctx.record("keras_seconds", keras_seconds)
+    for part, (x, y) in (("train", (ds.x_train, ds.y_train)), ("test", (ds.x_test, ds.y_test))):
+        p = deep.predict(x.T.astype("float64"), y[None, :], parameters, print_accuracy=False)
+        ctx.record(f"scratch_{part}_accuracy", float(np.mean(p == y[None, :])))
+        ctx.record(f"side_by_side_keras_{part}_accuracy", accuracy(twin, x, y))
+    ctx.record("max_cost_curve_gap", max_curve_gap(scratch_costs, keras_costs))
+    ctx.log(f"NumPy: train {ctx.results['scratch_train_accuracy']:.3f}, test "
+            f"{ctx.results['scratch_test_accuracy']:.3f} in {ctx.results['scratch_seconds']:.2f} s;"
+            f" Keras: train {ctx.results['side_by_side_keras_train_accuracy']:.3f}, test "
+            f"{ctx.results['side_by_side_keras_test_accuracy']:.3f} in {keras_seconds:.2f} s; "
+            f"cost curves at most {ctx.results['max_cost_curve_gap']:.1e} apart")
+    plots.side_by_side_costs({"tfcourse.scratch (NumPy, float64)": scratch_costs,
+                              "Keras (float32)": keras_costs},
+                             ctx.path("side_by_side.png"), every=100,
+                             title=f"{ds.name}: L_layer_model and Keras {dims}, same start")
+
     ctx.export(models["deep"], ds.x_test[:32])
 
 
 LESSON = Lesson(__file__, __doc__, run, epochs=2500, fast_epochs=100,
                 data=data.BINARY_IMAGE_SETS,
                 epochs_help="gradient-descent iterations (full batch)",
-                keys=tuple(COURSE))
+                keys=(*COURSE, "scratch_train_accuracy", "scratch_test_accuracy",
+                      "max_cost_curve_gap"))
 
 if __name__ == "__main__":
     LESSON.cli()

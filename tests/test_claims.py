@@ -119,6 +119,11 @@ def test_c1w2_logistic_regression(tmp_path):
     assert (r["lr_0.0001_train_accuracy"] + 0.03 < r["lr_0.001_train_accuracy"]
             <= r["lr_0.01_train_accuracy"] + 0.005), (
         "with the same number of steps, a smaller learning rate fits the training set less")
+    # the course's NumPy code (tfcourse.scratch) and Keras from the same start: the same curve
+    assert r["max_cost_curve_gap"] < 1e-4, "NumPy and Keras must follow the same cost curve"
+    assert r["scratch_train_accuracy"] == pytest.approx(r["train_accuracy"], abs=0.01)
+    assert r["side_by_side_keras_test_accuracy"] == pytest.approx(r["scratch_test_accuracy"],
+                                                                  abs=0.01)
 
 
 @slow_if("c1w3_planar_data")
@@ -160,6 +165,11 @@ def test_c1w4_two_layers_against_deep(tmp_path):
     assert r["deep_train_accuracy"] >= r["two_layer_train_accuracy"] - 0.01, "depth fits as well"
     assert r["deep_test_accuracy"] >= r["two_layer_test_accuracy"] - 0.015, (
         "the deep network generalizes at least as well as the 2-layer one")
+    # the course's NumPy L_layer_model and Keras from the same weights: the same run
+    assert r["max_cost_curve_gap"] < 1e-4, "NumPy and Keras must follow the same cost curve"
+    for part in ("train", "test"):
+        assert r[f"side_by_side_keras_{part}_accuracy"] == pytest.approx(
+            r[f"scratch_{part}_accuracy"], abs=0.01)
 
 
 # ---------------------------------------------------------------- Course 2

@@ -33,6 +33,13 @@ C4 W2     ``layers`` (residual blocks), ``resnet``,    ``c4w2_residual_networks`
 C5 W1     ``sequence``, ``data.names``                 ``c5w1_rnn``, ``c5w1_time_series``
 C5 W3     ``layers`` (attention), ``data.dates``       ``c5w3_attention``
 C5 W4     ``layers`` (positional embedding)            ``c5w4_transformer``
+C1 W2-4   ``scratch`` (``basics``, ``logistic``,       ``c1w2_logistic_regression``,
+          ``planar``, ``deep``): the course's NumPy    ``c1w3_planar_data``,
+          code, twin-tested against Keras              ``c1w4_deep_network``
+C2 W1-2   ``scratch`` (``initialization``,             ``c2w1_initialization``,
+          ``regularization``, ``gradient_checking``,   ``c2w1_regularization``,
+          ``optimization``, ``three_layer``)           ``c2w1_gradient_checking``,
+                                                       ``c2w2_optimization``
 ========  ===========================================  =========================================
 
 Shared machinery: ``lesson`` (flags, output folder, seeding, results, export), ``plots`` (every

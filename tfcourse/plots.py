@@ -237,3 +237,36 @@ def attention_maps(panels, path, title: str = "", vmin=None) -> Path:
     if title:
         fig.suptitle(title)
     return save(fig, path)
+
+
+def side_by_side_costs(curves: dict, path, every: int = 100, title: str = "") -> Path:
+    """Cost curves recorded every ``every`` iterations from iteration 0 (the course's ``costs``
+    lists: ``costs[k]`` is the cost after ``k·every`` updates), overlaid; with two curves, a
+    second panel shows their absolute difference on a log scale.
+
+    Course 1, weeks 2-4; lessons c1w2_logistic_regression, c1w4_deep_network.
+    """
+    plt = pyplot()
+    labels = list(curves)
+    panels = 2 if len(labels) == 2 else 1
+    fig, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4), squeeze=False)
+    styles = ("-", "--", ":", "-.")
+    for i, label in enumerate(labels):
+        ys = np.asarray(curves[label], dtype=float)
+        axes[0][0].plot(np.arange(len(ys)) * every, ys, styles[i % 4], color=f"C{i % 10}",
+                        marker="o" if len(ys) < 3 else None, label=label)
+    axes[0][0].set_xlabel("iteration")
+    axes[0][0].set_ylabel("cost")
+    axes[0][0].grid(alpha=0.3)
+    axes[0][0].legend(fontsize=8)
+    if panels == 2:
+        a, b = (np.asarray(curves[k], dtype=float) for k in labels)
+        n = min(len(a), len(b))
+        gap = np.abs(a[:n] - b[:n])
+        axes[0][1].semilogy(np.arange(n) * every, np.maximum(gap, 1e-17), "o-", color="C3")
+        axes[0][1].set_xlabel("iteration")
+        axes[0][1].set_ylabel("|difference| (0 shown as 1e-17)")
+        axes[0][1].grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    return save(fig, path)
