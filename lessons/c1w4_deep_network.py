@@ -28,8 +28,8 @@ initialization N(0, 1)/√n_prev from seed 1), and the Keras L-layer network sta
 weights (``keras_weights_from_parameters``: the Keras kernel is Wᵀ), on the same data with the
 same rate and iterations: the same cost curve (``max_cost_curve_gap``: the largest difference of
 the cost every 100 iterations, float32 round-off), the same accuracy, and the wall time each
-took (``scratch_seconds``, ``keras_seconds``; measured, so not fixed by ``--seed``, and not
-headline keys). NumPy wins on a network this small: Keras's per-call overhead dominates.
+took (``scratch_seconds``, ``keras_seconds``; measured, so not fixed by ``--seed``: they go to
+``timings.json`` and the report page, not to ``results.json``). NumPy wins on a network this small: Keras's per-call overhead dominates.
 
 Data (``--data``): as in the week-2 lesson, the default is scikit-learn's 8×8 digits as "3
 against the rest", balanced 50/50 and split 60/20/20, because the course's cat pictures cannot be
@@ -120,19 +120,19 @@ def run(ctx):
     X64, Y64 = ds.x_train.T.astype("float64"), ds.y_train[None, :]
     start = time.perf_counter()
     parameters, scratch_costs = deep.L_layer_model(X64, Y64, dims, LEARNING_RATE, steps)
-    ctx.record("scratch_seconds", time.perf_counter() - start)
+    ctx.timing("scratch_seconds", time.perf_counter() - start)
     twin = deep_network(n_x, DEEP, name="side_by_side")
     twin.set_weights(keras_weights_from_parameters(deep.initialize_parameters_deep_app(dims)))
     keras_costs, keras_seconds, _ = fit_recording_cost(twin, X64, Y64, steps,
                                                        callbacks=ctx.callbacks("side_by_side"))
-    ctx.record("keras_seconds", keras_seconds)
+    ctx.timing("keras_seconds", keras_seconds)
     for part, (x, y) in (("train", (ds.x_train, ds.y_train)), ("test", (ds.x_test, ds.y_test))):
         p = deep.predict(x.T.astype("float64"), y[None, :], parameters, print_accuracy=False)
         ctx.record(f"scratch_{part}_accuracy", float(np.mean(p == y[None, :])))
         ctx.record(f"side_by_side_keras_{part}_accuracy", accuracy(twin, x, y))
     ctx.record("max_cost_curve_gap", max_curve_gap(scratch_costs, keras_costs))
     ctx.log(f"NumPy: train {ctx.results['scratch_train_accuracy']:.3f}, test "
-            f"{ctx.results['scratch_test_accuracy']:.3f} in {ctx.results['scratch_seconds']:.2f} s;"
+            f"{ctx.results['scratch_test_accuracy']:.3f} in {ctx.timings['scratch_seconds']:.2f} s;"
             f" Keras: train {ctx.results['side_by_side_keras_train_accuracy']:.3f}, test "
             f"{ctx.results['side_by_side_keras_test_accuracy']:.3f} in {keras_seconds:.2f} s; "
             f"cost curves at most {ctx.results['max_cost_curve_gap']:.1e} apart")

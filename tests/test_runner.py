@@ -156,3 +156,20 @@ def test_argv_reproduces_the_parsed_flags():
     assert changed.workers == 0 and str(changed.out) == "w" and changed.no_export
     assert {k: v for k, v in vars(changed).items() if k not in ("workers", "out", "no_export")} \
         == {k: v for k, v in vars(args).items() if k not in ("workers", "out", "no_export")}
+
+
+def test_measured_times_stay_out_of_results(tmp_path):
+    # c1w2 times the course's NumPy model and its Keras twin: those wall times go to
+    # timings.json (and the report page), so that results.json is still fixed by the seed.
+    from lessons.c1w2_logistic_regression import LESSON
+
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"run{i}"
+        assert LESSON.main(["--epochs", "40", "--out", str(out), "--no-export", "--quiet"]) == 0
+        outs.append(json.loads((out / "results.json").read_text()))
+    assert outs[0] == outs[1]
+    assert not any(k.endswith("_seconds") for k in outs[0])
+    timings = json.loads((tmp_path / "run0" / "timings.json").read_text())
+    assert set(timings) == {"scratch_seconds", "keras_seconds"}
+    assert "scratch_seconds" in (tmp_path / "run0" / "report.html").read_text()

@@ -250,6 +250,7 @@ class Context:
         self.export_dir: Path = args.export_dir
         self.results: dict = {}
         self.course: dict = {}
+        self.timings: dict = {}
         self.claims_results = True  # False: a helper process (a search's worker), see no_results
         self._started = time.time()
         self._device = "not set up"
@@ -321,6 +322,12 @@ class Context:
         if course is not None:
             self.course[key] = course
 
+    def timing(self, key: str, seconds: float) -> None:
+        """Record a measured duration. Wall times are not fixed by ``--seed``, so they go to
+        ``<out>/timings.json`` and the report page, not to ``results.json`` (which the same
+        seed reproduces)."""
+        self.timings[key] = float(f"{seconds:.4g}")
+
     def export(self, model, x_sample) -> Path | None:
         """Export the final model (unless ``--no-export``) and keep a sample of its predictions.
 
@@ -374,6 +381,10 @@ class Context:
         tmp = self.path("results.json.tmp")
         tmp.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
         os.replace(tmp, self.path("results.json"))
+        if self.timings:
+            tmp = self.path("timings.json.tmp")
+            tmp.write_text(json.dumps(self.timings, indent=2) + "\n")
+            os.replace(tmp, self.path("timings.json"))
         seconds = time.time() - self._started
         print()
         print(results_table(self.results, self.course))
@@ -408,7 +419,8 @@ class Context:
                 "tfcourse": tfcourse.__version__, "Device": self._device,
                 "Machine": f"{platform.platform()}, {os.cpu_count()} CPU cores",
                 "Started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(self._started)),
-                "Wall time": f"{seconds:.1f} s"}
+                "Wall time": f"{seconds:.1f} s",
+                **{f"Timing: {k}": f"{v:g} s" for k, v in self.timings.items()}}
 
 
 def _device_details(devices: str) -> str:
