@@ -31,10 +31,11 @@ C4 W1     ``convolution``; ``scratch.cnn`` (NumPy,     ``c4w1_convolution``
           the course's forward and backward passes)
 C4 W2     ``layers`` (residual blocks), ``resnet``,    ``c4w2_residual_networks``
           ``transfer``
-C5 W1     ``sequence``, ``data.names``;                ``c5w1_rnn``, ``c5w1_time_series``
-          ``scratch.rnn``, ``scratch.dinosaurs``
+C5 W1     ``sequence``, ``data.names``;                ``c5w1_rnn``, ``c5w1_time_series``,
+          ``scratch.rnn``, ``scratch.dinosaurs``       ``c5w1_jazz``
           (NumPy: the course's backward passes,
-          clip and sample)
+          clip and sample); ``music``, ``data.music``
+          (the Jazz generator; extra ``[music]``)
 C5 W3     ``layers`` (attention), ``data.dates``       ``c5w3_attention``
 C5 W4     ``layers`` (positional embedding)            ``c5w4_transformer``
 ========  ===========================================  =========================================
