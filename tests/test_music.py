@@ -224,3 +224,13 @@ def test_lesson_without_music21_says_what_to_install_and_exits_2(tmp_path, monke
     assert rc == 2
     assert err.strip().count("\n") == 0 and '".[music]"' in err and "music21" in err
     assert not (tmp_path / "o" / "results.json").exists()
+
+
+def test_piano_roll_plot(tmp_path):
+    from tfcourse import plots
+
+    path = plots.piano_roll({"a": [(72, 0.5), (None, 0.25), (74, 1.0)], "b": [(60, 1.0)]},
+                            tmp_path / "roll.png", title="t")
+    assert path.is_file() and path.stat().st_size > 1000
+    with pytest.raises(ValueError, match="piano_roll: argument `melodies`"):
+        plots.piano_roll({}, tmp_path / "x.png")
