@@ -48,9 +48,10 @@ varies), ``melodies.png`` (both as piano rolls), ``losses.png`` (the three held-
 (input (m, 30, n_values) one-hot windows, zero first step; output (m, 30, n_values) probabilities
 of the next value; the value list is ``values.json`` in the output folder).
 
-Budget: the full run (all 1059 tunes, 10 000 windows, 8 epochs) takes ~3 minutes on 2 CPU cores,
-most of it training; the LSTM passes the bigram after ~1000 updates, which is why its claim test
-is marked slow.
+Budget: the full run (all 1059 tunes, 10 000 windows, 8 epochs: 1256 updates) took 5 minutes
+on a heavily loaded 2-core machine (48 s of CPU), most of it training; the first run also parses
+the corpus (~15 s). The LSTM passes the bigram only after ~1000 updates, which is why its claim
+test is marked slow.
 """
 import json
 
@@ -59,6 +60,7 @@ import numpy as np
 import keras
 from tfcourse import music, plots
 from tfcourse.data import music as music_data
+from tfcourse.errors import DataError
 from tfcourse.lesson import Lesson, int_arg
 
 N_A = 64  # the course's hidden size
@@ -97,6 +99,9 @@ def run(ctx):
             tunes = music_data.load_tunes(ctx.data, limit=limit, cache_dir=ctx.args.cache_dir,
                                           progress=lambda done, total: bar.update(done))
         source = f"music21 corpus {ctx.data!r}"
+    if len(tunes) < 2 or max(map(len, tunes)) < TX:
+        raise DataError(f"{source}: {len(tunes)} tunes, the longest {max(map(len, tunes))} "
+                        f"values; the lesson needs at least 2 tunes and one of {TX} values")
     rng = np.random.default_rng(ctx.seed)
     order = rng.permutation(len(tunes))
     n_held = max(1, int(round(HELDOUT_FRACTION * len(tunes))))
@@ -109,6 +114,9 @@ def run(ctx):
     ctx.log(f"{len(tunes)} tunes from {source}: {len(train)} for training, {len(held)} held out; "
             f"{sum(map(len, train))} training values, n_values = {n_values} (with <unk>; "
             f"{unk} held-out values unknown)")
+    if max(map(len, enc_train)) < TX:
+        raise DataError(f"{source}: no training tune has {TX} values (hold-out took the long "
+                        f"ones); give more tunes")
     X, Y = music_data.training_windows(enc_train, n_values, TX, windows, rng)
     Xh, th, mh = music_data.heldout_windows(enc_held, n_values, TX)
     ctx.log(f"X {X.shape} (m, Tx, n_values), Y {Y.shape} (Ty, m, n_values); held-out windows "
