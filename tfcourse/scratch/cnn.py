@@ -237,6 +237,10 @@ def create_mask_from_window(x):
     ``mask = (x == np.max(x))``, the course's one line. With a tie every maximal entry is True
     (TensorFlow's ``max_pool2d`` gradient sends the gradient to one of them only); with real-valued
     inputs ties do not happen.
+
+    >>> create_mask_from_window(np.array([[1, 3], [4, 2]]))
+    array([[False, False],
+           [ True, False]])
     """
     x = np.asarray(x)
     return x == np.max(x)
@@ -251,7 +255,11 @@ def distribute_value(dz, shape):
         dz: a scalar, the gradient of one pooled output.
         shape: ``(n_H, n_W)``, the window's shape.
 
-    Returns an array of shape ``shape``, every entry ``dz / (n_H·n_W)``.
+    Returns an array of shape ``shape``, every entry ``dz / (n_H·n_W)``. The course's example:
+
+    >>> distribute_value(2, (2, 2))
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
     """
     (n_H, n_W) = shape
     average = n_H * n_W

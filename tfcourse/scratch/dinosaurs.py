@@ -143,6 +143,11 @@ def get_initial_loss(vocab_size, seq_length):
     """The loss of a uniform guess over ``seq_length`` characters: −log(1/vocab_size)·seq_length.
 
     Course 5, week 1; used by no lesson (the NumPy path of tfcourse.scratch).
+
+    The course's ``model`` starts its smoothed loss here, with ``seq_length = dino_names = 7``:
+
+    >>> round(float(get_initial_loss(27, 7)), 4)
+    23.0709
     """
     return -np.log(1.0 / vocab_size) * seq_length
 
