@@ -52,10 +52,11 @@ BUDGETS = {
     "c5w1_time_series": ["--epochs", "20"],
     "c5w3_attention": FULL,
     "c5w4_transformer": ["--epochs", "5"],
+    "c5w1_jazz": FULL,
 }
 
 # too long for the default suite even at the smallest budget that keeps the claim
-SLOW = {"c4w2_residual_networks", "c5w3_attention"}
+SLOW = {"c4w2_residual_networks", "c5w3_attention", "c5w1_jazz"}
 
 
 def run(name, tmp_path):
@@ -496,3 +497,24 @@ def test_c5w4_transformer(tmp_path):
     r = run("c5w4_transformer", tmp_path)
     assert r["positional_encoding_max_abs_difference"] < 1e-5
     assert r["exact_match_accuracy"] >= 0.9, "self-attention learns the date translation"
+
+
+@slow_if("c5w1_jazz")
+def test_c5w1_jazz(tmp_path):
+    """The course's shared-layer LSTM predicts held-out tunes better than counting does:
+    LSTM < bigram < unigram in cross-entropy per value, and the course's unrolled djmodel is
+    the trained model.
+
+    Budget: the full run (1059 tunes, 10 000 windows, 8 epochs: 1256 updates); slow, about
+    5 minutes on a loaded 2-core machine (48 s of CPU). The bigram is a strong baseline here
+    (melodies move by steps, rhythms repeat): the LSTM's held-out loss falls below it only
+    after about 1000 updates (seed 1: 3.17 after 94 updates, 2.26 after 1250), so a smaller
+    budget shows "it is learning", not the claim. Seed 1: LSTM 2.269, bigram 2.592, unigram
+    3.844 nats per value. Only seed 1 was run. Needs the [music] extra."""
+    pytest.importorskip("music21")
+    r = run("c5w1_jazz", tmp_path)
+    assert r["heldout_loss"] < 0.95 * r["bigram_loss"], "the LSTM beats the bigram"
+    assert r["bigram_loss"] < 0.8 * r["unigram_loss"], "context helps: bigram beats unigram"
+    assert r["djmodel_max_abs_difference"] < 1e-5, "djmodel and the trained model agree"
+    assert r["sampled_distinct_values"] > r["argmax_distinct_values"], \
+        "the course's argmax generator repeats itself more than sampling does"

@@ -27,10 +27,15 @@ C3 W2     ``strategy`` (error analysis), ``losses``,   ``c3w2_error_analysis``,
           ``transfer``                                 ``c3w2_data_mismatch``,
                                                        ``c3w2_transfer_learning``,
                                                        ``c3w2_multitask``
-C4 W1     ``convolution``                              ``c4w1_convolution``
+C4 W1     ``convolution``; ``scratch.cnn`` (NumPy,     ``c4w1_convolution``
+          the course's forward and backward passes)
 C4 W2     ``layers`` (residual blocks), ``resnet``,    ``c4w2_residual_networks``
           ``transfer``
-C5 W1     ``sequence``, ``data.names``                 ``c5w1_rnn``, ``c5w1_time_series``
+C5 W1     ``sequence``, ``data.names``;                ``c5w1_rnn``, ``c5w1_time_series``,
+          ``scratch.rnn``, ``scratch.dinosaurs``       ``c5w1_jazz``
+          (NumPy: the course's backward passes,
+          clip and sample); ``music``, ``data.music``
+          (the Jazz generator; extra ``[music]``)
 C5 W3     ``layers`` (attention), ``data.dates``       ``c5w3_attention``
 C5 W4     ``layers`` (positional embedding)            ``c5w4_transformer``
 C1 W2-4   ``scratch`` (``basics``, ``logistic``,       ``c1w2_logistic_regression``,

@@ -270,3 +270,32 @@ def side_by_side_costs(curves: dict, path, every: int = 100, title: str = "") ->
     if title:
         fig.suptitle(title)
     return save(fig, path)
+
+
+def piano_roll(melodies: dict, path, title: str = "") -> Path:
+    """Melodies as piano rolls, one panel each: a bar per note at its pitch, as long as it lasts.
+
+    ``melodies`` maps a panel title to a list of ``(midi_pitch, quarter_length)`` pairs, with
+    ``None`` as the pitch of a rest (a gap). The x axis is time in quarter notes.
+
+    Course 5, week 1; lesson c5w1_jazz.
+    """
+    plt = pyplot()
+    melodies = dict(melodies)
+    if not melodies:
+        raise invalid("melodies", "a non-empty dict of title -> [(midi or None, quarters)]",
+                      melodies, "piano_roll")
+    fig, axes = plt.subplots(len(melodies), 1, figsize=(10, 2.4 * len(melodies)), squeeze=False)
+    for ax, (label, notes) in zip(axes[:, 0], melodies.items()):
+        t = 0.0
+        for pitch, ql in notes:
+            if pitch is not None:
+                ax.broken_barh([(t, ql * 0.95)], (pitch - 0.4, 0.8), color="tab:blue")
+            t += ql
+        ax.set_xlim(0, max(t, 1.0))
+        ax.set_ylabel("MIDI pitch")
+        ax.set_title(label, fontsize=9)
+    axes[-1, 0].set_xlabel("time (quarter notes)")
+    if title:
+        fig.suptitle(title)
+    return save(fig, path)

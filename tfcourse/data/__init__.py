@@ -27,6 +27,8 @@ dinosaur names          C5 W1        c5w1_rnn                    shipped (271   
 load_dinosaur_names                                              genus names)
 dates                   C5 W3,       c5w3_attention,             generated           Apache-2.0 [1]
 dates.make_dates        C5 W4        c5w4_transformer            (datetime)
+tune books (ABC)        C5 W1        c5w1_jazz                   music21's corpus    public domain
+music.load_tunes                                                 (extra [music])     [8]
 cat / non-cat           C1 W2,       c1w2_logistic_regression,   downloaded: the     course terms
 load_cat_h5             C1 W4        c1w4_deep_network           course's HDF5       [6]
                                      (``--data cat``)            files
@@ -47,14 +49,17 @@ c1w2_logistic_regression and c1w4_deep_network too. [5] scikit-learn's copy of t
 "Optical Recognition of Handwritten Digits" test set (1797 images); the UCI repository
 licenses it CC BY 4.0. [6] DeepLearning.AI's course material: a learner uses their own copy.
 [7] The authors state no licence; cite Krizhevsky (2009), "Learning Multiple Layers of
-Features from Tiny Images".
+Features from Tiny Images". [8] Ryan's Mammoth Collection (1883) and O'Neill's Music of
+Ireland (1903) are out of copyright; their ABC encodings ship with music21 (BSD-3-Clause)
+by the transcribers' permission. Parsed once, then cached under ``~/.cache/tfcourse/music/``.
 
 Modules, one job each: :mod:`~tfcourse.data.dataset` (the :class:`Dataset` record),
 :mod:`~tfcourse.data.planar` (flower, moons, circles, football), :mod:`~tfcourse.data.houses`,
 :mod:`~tfcourse.data.digits` (digits and the transfer split), :mod:`~tfcourse.data.images`
 (the downloadable loaders and :func:`load_binary_images`, the ``--data`` chooser),
 :mod:`~tfcourse.data.splits` (:func:`split`, :func:`train_dev_split`, :func:`normalizer`),
-:mod:`~tfcourse.data.dates` and :mod:`~tfcourse.data.names`.
+:mod:`~tfcourse.data.dates`, :mod:`~tfcourse.data.names` and :mod:`~tfcourse.data.music`
+(tune books as musical values; needs the ``[music]`` extra).
 
 Arrays are examples × features (Keras's layout, the transpose of the course's NumPy layout);
 labels are integer vectors of shape ``(m,)``.

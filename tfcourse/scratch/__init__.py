@@ -6,7 +6,7 @@ signatures, argument order, seeding (``np.random.seed`` calls where the course m
 and array layouts (features × examples; ``parameters``/``grads``/``caches`` as the course's
 dicts and tuples). Each function reproduces the course's printed expected output on the course's
 test inputs and is twin-tested against Keras or ``tf.GradientTape`` in float64
-(tests/test_scratch_course1.py, tests/test_scratch_course2.py). It shares nothing with the
+(tests/test_scratch_course1.py, tests/test_scratch_course2.py, tests/test_scratch_course45.py). It shares nothing with the
 Keras components of the library; :mod:`tfcourse.scratch.bridge` moves parameters between the two
 (Keras kernels are Wᵀ).
 
@@ -28,6 +28,12 @@ C2 W1 Regularization                                   ``tfcourse.scratch.regula
 C2 W1 Gradient checking                                ``tfcourse.scratch.gradient_checking``
 C2 W2 Optimization methods                             ``tfcourse.scratch.optimization``
 C2 W1-W2 the utility files' 3-layer network            ``tfcourse.scratch.three_layer``
+C4 W1 Convolutional model, step by step (forward and   ``tfcourse.scratch.cnn``
+the optional backward passes)
+C5 W1 Building a recurrent network, step by step       ``tfcourse.scratch.rnn``
+(forward and the optional backward passes)
+C5 W1 Dinosaur island, character-level language        ``tfcourse.scratch.dinosaurs``
+model
 Scratch <-> Keras parameters                           ``tfcourse.scratch.bridge``
 =====================================================  =========================================
 
@@ -39,6 +45,8 @@ Course map rows (course, week -> module -> lesson):
 - C2 W1: ``scratch.initialization``, ``scratch.regularization``, ``scratch.gradient_checking``
   -> ``c2w1_initialization``, ``c2w1_regularization``, ``c2w1_gradient_checking``
 - C2 W2: ``scratch.optimization`` -> ``c2w2_optimization``
+- C4 W1: ``scratch.cnn`` -> ``c4w1_convolution``
+- C5 W1: ``scratch.rnn``, ``scratch.dinosaurs`` -> ``c5w1_rnn``
 
 Import a module, not names from the package: ``from tfcourse.scratch import planar`` then
 ``planar.predict(parameters, X)``.
