@@ -4,8 +4,9 @@ Two parts, in one run on one machine:
 
 1. Trainings (the course's full-batch lessons): ``tfcourse.training.fit_steps`` on the lesson's
    network and data, with the lesson's iterations and logging interval, against the course's
-   own NumPy algorithm written out below (forward, backward, update in the features × examples
-   layout, float64 like ``np.random.randn``), same data and iterations:
+   own NumPy training, ``tfcourse.scratch`` (the assignments' functions: forward, backward,
+   update in the features × examples layout, float64, the cost computed every iteration as the
+   course does), same data and iterations:
 
    - c1w3_planar_data: [2, 4, 1], tanh / sigmoid, α = 1.2, 10 000 iterations, the flower;
    - c1w4_deep_network: [n_x, 7, 1] and [n_x, 20, 7, 5, 1], ReLU / sigmoid, α = 0.0075,
@@ -56,58 +57,26 @@ def lesson_names() -> list[str]:
     return sorted(p.stem for p in (ROOT / "lessons").glob("c*.py"))
 
 
-# -- the course's NumPy algorithm ----------------------------------------------------------------
-def numpy_gradient_descent(X, Y, dims, hidden, learning_rate, iterations, init="he", lambd=0.0,
-                           keep_prob=1.0, seed=1):
-    """The course's L-layer full-batch gradient descent, NumPy, features × examples.
+# -- the course's NumPy algorithm: tfcourse.scratch, the assignments' own functions ------------
+def course_numpy(lesson: str, label: str, X, Y, iterations: int, **kw):
+    """The course's training for ``lesson``'s ``label`` network, from ``tfcourse.scratch``
+    (features × examples, float64, the assignment's own seeding; the cost computed every
+    iteration as the course does). Returns the trained parameters."""
+    from tfcourse.scratch import deep, initialization, planar, regularization
 
-    ``X``: (n_x, m), ``Y``: (1, m); hidden layers ``hidden`` ("tanh" or "relu"), a sigmoid
-    output; cross-entropy cost (+ λ/(2m)·Σ‖W‖² with ``lambd``), inverted dropout on the hidden
-    layers with ``keep_prob`` < 1. ``init``: "small" (0.01·randn, Course 1), "he"
-    (randn·√(2/n_prev)) or "xavier" (randn·√(1/n_prev)). Returns the last cost.
-    """
-    rng = np.random.default_rng(seed)
-    L = len(dims) - 1
-    scale = {"small": lambda n: 0.01, "he": lambda n: np.sqrt(2.0 / n),
-             "xavier": lambda n: np.sqrt(1.0 / n)}[init]
-    W = [rng.standard_normal((dims[l + 1], dims[l])) * scale(dims[l]) for l in range(L)]
-    b = [np.zeros((dims[l + 1], 1)) for l in range(L)]
-    m = X.shape[1]
-    cost = np.nan
-    with np.errstate(all="ignore"):
-        for _ in range(iterations):
-            # forward: caches (A_prev, Z, D) per layer
-            A, caches = X, []
-            for l in range(L):
-                Z = W[l] @ A + b[l]
-                D = None
-                if l == L - 1:
-                    A_next = 1.0 / (1.0 + np.exp(-Z))
-                else:
-                    A_next = np.tanh(Z) if hidden == "tanh" else np.maximum(0.0, Z)
-                    if keep_prob < 1.0:
-                        D = rng.random(A_next.shape) < keep_prob
-                        A_next = A_next * D / keep_prob
-                caches.append((A, Z, A_next, D))
-                A = A_next
-            cost = -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))
-            if lambd:
-                cost += lambd / (2 * m) * sum(np.sum(np.square(w)) for w in W)
-            # backward and update
-            dZ = A - Y
-            for l in reversed(range(L)):
-                A_prev, _, _, _ = caches[l]
-                dW = dZ @ A_prev.T / m + (lambd / m) * W[l]
-                db = np.sum(dZ, axis=1, keepdims=True) / m
-                if l:
-                    dA = W[l].T @ dZ
-                    _, Z_prev, A_prev_out, D_prev = caches[l - 1]
-                    if D_prev is not None:
-                        dA = dA * D_prev / keep_prob
-                    dZ = dA * (1 - A_prev_out ** 2) if hidden == "tanh" else dA * (Z_prev > 0)
-                W[l] -= learning_rate * dW
-                b[l] -= learning_rate * db
-    return float(cost)
+    n_x = X.shape[0]
+    if lesson == "c1w3_planar_data":
+        return planar.nn_model(X, Y, 4, num_iterations=iterations)
+    if lesson == "c1w4_deep_network":
+        if label.count(",") == 2:
+            return deep.two_layer_model(X, Y, (n_x, 7, 1), 0.0075, iterations)
+        return deep.L_layer_model(X, Y, [n_x, 20, 7, 5, 1], 0.0075, iterations)
+    if lesson == "c2w1_initialization":
+        return initialization.model(X, Y, 0.01, iterations, print_cost=False,
+                                    initialization="he")
+    if lesson == "c2w1_regularization":
+        return regularization.model(X, Y, 0.3, iterations, print_cost=False, **kw)
+    raise KeyError(lesson)
 
 
 # -- the lessons' networks (as the lessons build them) -------------------------------------------
@@ -152,21 +121,19 @@ def trainings() -> dict:
     out = {
         "c1w3_planar_data": [
             ("[2, 4, 1] tanh", lambda: _dense_net([2, 4, 1], "tanh", 1.2, "hidden_4"),
-             flower, dict(steps=10_000, log_every=100), dict(init="small")),
+             flower, dict(steps=10_000, log_every=100), {}),
         ],
         "c1w4_deep_network": [
             (f"[{n_x}, 7, 1]", lambda: _dense_net([n_x, 7, 1], "relu", 0.0075, "two_layer"),
-             digits, dict(steps=2500, log_every=log_interval(2500), validation_data=dev),
-             dict(init="small")),
+             digits, dict(steps=2500, log_every=log_interval(2500), validation_data=dev), {}),
             (f"[{n_x}, 20, 7, 5, 1]",
              lambda: _dense_net([n_x, 20, 7, 5, 1], "relu", 0.0075, "deep"),
-             digits, dict(steps=2500, log_every=log_interval(2500), validation_data=dev),
-             dict(init="small")),
+             digits, dict(steps=2500, log_every=log_interval(2500), validation_data=dev), {}),
         ],
         "c2w1_initialization": [
             ("[2, 10, 5, 1] He", lambda: _dense_net([2, 10, 5, 1], "relu", 0.01, "init_he",
                                                     init=he, seed=DEFAULT_SEED),
-             circles, dict(steps=15_000, log_every=100), dict(init="he")),
+             circles, dict(steps=15_000, log_every=100), {}),
         ],
         "c2w1_regularization": [
             (f"[2, 20, 3, 1] {kind}",
@@ -176,8 +143,8 @@ def trainings() -> dict:
                  keep_prob=0.86 if kind == "dropout" else 1.0)),
              football, dict(steps=30_000, log_every=200,
                             validation_data=(football.x_test, football.y_test)),
-             dict(init="xavier", lambd=0.7 if kind == "l2" else 0.0,
-                  keep_prob=0.86 if kind == "dropout" else 1.0))
+             dict(lambd=0.7 if kind == "l2" else 0,
+                  keep_prob=0.86 if kind == "dropout" else 1))
             for kind in ("none", "l2", "dropout")
         ],
     }
@@ -209,15 +176,11 @@ def time_trainings(lessons) -> dict:
             keras.utils.set_random_seed(1)
             model = make()
             x, y = ds.x_train, ds.y_train
-            dims = [int(x.shape[1])] + [int(l.units) for l in model.layers
-                                        if isinstance(l, keras.layers.Dense)]
-            hidden = model.layers[0].activation.__name__
             k_wall, k_cpu = _clock(lambda: fit_steps(model, x, y, **fit_kw))
             X = np.asarray(x, "float64").T
             Y = np.asarray(y, "float64").reshape(1, -1)
-            n_wall, n_cpu = _clock(lambda: numpy_gradient_descent(
-                X, Y, dims, hidden, model.optimizer.learning_rate.numpy().item(),
-                fit_kw["steps"], **np_kw))
+            n_wall, n_cpu = _clock(lambda: course_numpy(lesson, label, X, Y, fit_kw["steps"],
+                                                        **np_kw))
             sums += (k_wall, n_wall, k_cpu, n_cpu)
             print(f"| {lesson} | {label} | {fit_kw['steps']} | {k_wall:.2f} | {n_wall:.2f} | "
                   f"{k_wall / n_wall:.2f} | {k_cpu / n_cpu:.2f} |", flush=True)
