@@ -237,3 +237,56 @@ def attention_maps(panels, path, title: str = "", vmin=None) -> Path:
     if title:
         fig.suptitle(title)
     return save(fig, path)
+
+
+def roc_curves(curves: dict, path, title: str = "", points: dict | None = None) -> Path:
+    """ROC curves (true against false positive rate), one per entry ``label -> (fpr, tpr)``.
+
+    ``points`` marks operating points ``label -> (fpr, tpr)`` (a chosen threshold) on top.
+
+    Course 4, week 4; lesson c4w4_face_recognition.
+    """
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    for label, (fpr, tpr) in curves.items():
+        ax.plot(fpr, tpr, label=label)
+    for label, (fp, tp) in (points or {}).items():
+        ax.plot([fp], [tp], "ko", markersize=5)
+        ax.annotate(label, (fp, tp), textcoords="offset points", xytext=(6, -12), fontsize=8)
+    ax.plot([0, 1], [0, 1], "k:", linewidth=1, label="chance")
+    ax.set_xlabel("false positive rate (different people accepted)")
+    ax.set_ylabel("true positive rate (same person accepted)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.01)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return save(fig, path)
+
+
+def cost_curves(curves: dict, path, title: str = "", xlabel: str = "step",
+                logy: bool = True) -> Path:
+    """One panel per entry ``panel title -> {label: values}``: costs against steps.
+
+    Course 4, week 4; lesson c4w4_neural_style_transfer.
+    """
+    plt = pyplot()
+    n = len(curves)
+    if not n:
+        raise invalid("curves", "a non-empty dict of panel -> {label: values}", curves,
+                      "cost_curves")
+    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.4), squeeze=False)
+    for ax, (panel, series) in zip(axes[0], curves.items()):
+        for label, values in series.items():
+            ax.plot(np.arange(len(values)), values, label=label)
+        if logy:
+            ax.set_yscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_title(panel, fontsize=10)
+        ax.grid(alpha=0.3)
+        if len(series) > 1:
+            ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return save(fig, path)
