@@ -139,7 +139,7 @@ def get_layer_outputs(model, layer_names):
     Course 4, week 4; lesson c4w4_neural_style_transfer.
     """
     outputs = [model.get_layer(name).output for name, _ in layer_names]
-    return keras.Model([model.input], outputs, name=f"{model.name}_outputs")
+    return keras.Model(model.input, outputs, name=f"{model.name}_outputs")
 
 
 def initial_generated_image(content_image, seed: int = 0, noise: float = 0.25):
@@ -198,7 +198,7 @@ def style_transfer(feature_model, content_image, style_image, steps: int, alpha=
         steps: gradient steps on the image.
         noise: the half-width of the uniform noise added to the content image at the start
             (the course's 0.25).
-        progress: optional ``update(step, **values)`` object (a progress bar).
+        progress: optional ``update(step, loss=cost)`` object (a tfcourse progress bar).
 
     Returns:
         ``(generated, history)``: the image (1, h, w, 3) as a NumPy array and a dict of lists
@@ -227,7 +227,7 @@ def style_transfer(feature_model, content_image, style_image, steps: int, alpha=
         for key, value in zip(("total", "content", "style"), (J, jc, js)):
             history[key].append(float(value))
         if progress is not None:
-            progress.update(step + 1, cost=float(J))
+            progress.update(step + 1, loss=float(J))
     for key, value in zip(("total", "content", "style"), costs()):
         history[key].append(value)
     return generated.numpy(), history
@@ -254,6 +254,9 @@ def random_feature_network(input_shape=(64, 64, 3), filters=(64, 64, 128, 128, 1
     inputs = keras.Input(tuple(input_shape), name="image")
     # centred inputs: a ReLU of random weights on [0, 1] pixels is mostly on or mostly off
     x = L.Rescaling(1.0, offset=-0.5, name="center")(inputs)
+    # a fixed 3x3 box blur: the network, and so the gradient on the pixels, sees no
+    # pixel-to-pixel noise (random filters are white, and would otherwise respond to it most)
+    x = L.AveragePooling2D(3, strides=1, padding="same", name="blur")(x)
     for b, f in enumerate(filters, start=1):
         if b > 1:
             x = L.AveragePooling2D(2, name=f"block{b}_pool")(x)
