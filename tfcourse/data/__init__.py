@@ -36,6 +36,10 @@ CIFAR-10                C1 W2,       the same two                downloaded     
 load_cifar10            C1 W4        (``--data cifar10_cat``)                        [7]
 Fashion-MNIST           (C2 W3)      no lesson yet               downloaded          MIT
 load_fashion_mnist
+parametric faces        C4 W4        c4w4_face_recognition       generated           Apache-2.0 [1]
+faces.make_faces
+two photographs         C4 W4        c4w4_neural_style_transfer  embedded            CC BY 2.0 [8]
+style_images                                                     (scikit-learn)
 ======================  ===========  ==========================  ==================  ==============
 
 [1] This package's own code and files (the project's licence). [2] The course's
@@ -47,14 +51,16 @@ c1w2_logistic_regression and c1w4_deep_network too. [5] scikit-learn's copy of t
 "Optical Recognition of Handwritten Digits" test set (1797 images); the UCI repository
 licenses it CC BY 4.0. [6] DeepLearning.AI's course material: a learner uses their own copy.
 [7] The authors state no licence; cite Krizhevsky (2009), "Learning Multiple Layers of
-Features from Tiny Images".
+Features from Tiny Images". [8] scikit-learn's ``china.jpg`` and ``flower.jpg``, from
+Flickr under CC BY 2.0 (attribution in scikit-learn's ``datasets/images/README.txt``).
 
 Modules, one job each: :mod:`~tfcourse.data.dataset` (the :class:`Dataset` record),
 :mod:`~tfcourse.data.planar` (flower, moons, circles, football), :mod:`~tfcourse.data.houses`,
 :mod:`~tfcourse.data.digits` (digits and the transfer split), :mod:`~tfcourse.data.images`
 (the downloadable loaders and :func:`load_binary_images`, the ``--data`` chooser),
 :mod:`~tfcourse.data.splits` (:func:`split`, :func:`train_dev_split`, :func:`normalizer`),
-:mod:`~tfcourse.data.dates` and :mod:`~tfcourse.data.names`.
+:mod:`~tfcourse.data.dates`, :mod:`~tfcourse.data.names`, :mod:`~tfcourse.data.faces`
+(parametric faces) and :mod:`~tfcourse.data.style_images` (the style-transfer photographs).
 
 Arrays are examples × features (Keras's layout, the transpose of the course's NumPy layout);
 labels are integer vectors of shape ``(m,)``.
