@@ -138,7 +138,7 @@ def run(ctx):
     trainer.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss=stacked_triplet_loss)
     board = keras.callbacks.TensorBoard(log_dir=str(ctx.path("logs") / "triplet"),
                                         write_graph=False, profile_batch=0)
-    history = {"loss": [], "active_triplets": []}
+    history = {"loss": []}
     with ctx.progress("triplet training", ctx.epochs, unit="epoch") as bar:
         for epoch in range(ctx.epochs):
             a, p, n = semi_hard_triplets(encode(embedding, x_train), y_train)
@@ -181,7 +181,7 @@ def run(ctx):
     ctx.section("One-shot recognition")
     names = [f"person_{y}" for y in y_test]
     firsts = {names[i]: i for i in range(len(names) - 1, -1, -1)}  # each person's first picture
-    new_people = sorted(set(names), key=names.index)[-NEW_PEOPLE // (2 if ctx.fast else 1):]
+    new_people = sorted(set(names), key=names.index)[-(NEW_PEOPLE // (2 if ctx.fast else 1)):]
     database = {name: img_to_encoding(x_test[i], embedding) for name, i in firsts.items()}
     queries = [i for i in range(len(names)) if i != firsts[names[i]]]
     hits = [who_is_it(x_test[i], database, embedding)[1] == names[i] for i in queries]
@@ -214,9 +214,10 @@ def run(ctx):
     classifier = keras.Model(softmax_embedding.input, head, name="softmax_classifier")
     classifier.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE),
                        loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    # the same number of gradient steps as the triplet training had, on mini-batches of images
-    steps = int(np.ceil(len(semi_hard_triplets(enc["train"], y_train)[0]) / BATCH_SIZE))
-    epochs = max(1, round(ctx.epochs * steps / np.ceil(len(x_train) / BATCH_SIZE)))
+    # the same number of gradient steps as the triplet training had (one triplet per
+    # anchor-positive pair per epoch), on mini-batches of images
+    triplet_steps = ctx.epochs * np.ceil(len(x_train) * (pictures - 1) / BATCH_SIZE)
+    epochs = max(1, round(triplet_steps / np.ceil(len(x_train) / BATCH_SIZE)))
     fit = classifier.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs=epochs, verbose=0,
                          callbacks=ctx.callbacks("softmax"))
     ctx.record("softmax_train_accuracy", fit.history["accuracy"][-1])

@@ -55,11 +55,13 @@ def triplet_loss(y_true, y_pred, alpha=ALPHA):
     (squared L2 distances, summed over the last axis; summed, not averaged, over the batch).
 
     Differs from the Keras/TF built-ins: Keras has no triplet loss; TensorFlow Addons'
-    ``TripletSemiHardLoss(margin)`` takes labels and one batch of embeddings, mines the triplets
-    itself, uses *non-squared*-then-squared pairwise distances and averages over positive
-    pairs. Mapping: for given triplets, ``triplet_loss(None, [A, P, N], alpha) / m`` is the
-    mean hinge that tfa averages, with the same α as tfa's ``margin``. The test checks the
-    course's values and a gradient against ``tf.GradientTape`` on the NumPy formula.
+    ``TripletSemiHardLoss(margin, distance_metric)`` takes labels and one batch of embeddings,
+    mines the triplets itself (the rule of :func:`semi_hard_triplets`) and *averages* the hinge
+    over the positive pairs. Mapping: with ``distance_metric="squared-L2"`` (its default
+    ``"L2"`` is the non-squared distance) and ``margin=alpha``, tfa's value on a batch is, by
+    its documented formula, ``triplet_loss(None, [A, P, N], alpha) / m`` for the m triplets it
+    mines (not tested: tfa is end-of-life and not installed). The tests check the course's
+    values and the gradient (``tf.GradientTape``) against the formula.
 
     Args:
         y_true: unused (Keras's loss signature), as in the course.
