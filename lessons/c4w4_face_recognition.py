@@ -230,8 +230,8 @@ def run(ctx):
             f"{ctx.results['softmax_train_accuracy']:.3f}): one-shot "
             f"{np.mean(hits_soft):.3f} against the triplet encoder's "
             f"{ctx.results['one_shot_accuracy']:.3f}")
-    plots.roc_curves(curves, ctx.path("roc.png"), "Verification of unseen people "
-                     "(thresholds chosen on other unseen people)", points=points)
+    plots.roc_curves(curves, ctx.path("roc.png"), "Verification of people never seen in "
+                     "training\n(thresholds chosen on other unseen people)", points=points)
 
     ## Export: the triplet-trained embedding network
     ctx.export(embedding, x_test[:16])
