@@ -178,3 +178,35 @@ def test_output_size_formula_matches_keras():
 def test_bad_arguments_name_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# -- depthwise-separable cost arithmetic (Course 4, week 2 lecture) ------------------------------
+def test_multiplications_lecture_example():
+    from tfcourse.convolution import multiplications
+
+    cost = multiplications(6, 6, 3, f=3, n_C=5)
+    assert cost["normal"] == 2160
+    assert (cost["depthwise"], cost["pointwise"], cost["separable"]) == (432, 240, 672)
+    assert cost["ratio"] == pytest.approx(1 / 5 + 1 / 9)
+
+
+@pytest.mark.parametrize("n, c_prev, f, n_c, stride, pad", [(6, 3, 3, 5, 1, 0),
+                                                            (9, 4, 3, 7, 2, 1),
+                                                            (8, 2, 5, 3, 1, 2)])
+def test_multiplications_match_keras_kernels_times_positions(n, c_prev, f, n_c, stride, pad):
+    """Each kernel weight is used once per output position: the Keras layers' kernel sizes
+    times the output's n_H·n_W give the same counts."""
+    import keras
+
+    from tfcourse.convolution import multiplications
+
+    x = keras.Input((n + 2 * pad, n + 2 * pad, c_prev))
+    normal = keras.layers.Conv2D(n_c, f, strides=stride)
+    separable = keras.layers.SeparableConv2D(n_c, f, strides=stride)
+    out = normal(x)
+    separable(x)
+    positions = out.shape[1] * out.shape[2]
+    cost = multiplications(n, n, c_prev, f, n_c, stride=stride, pad=pad)
+    assert cost["normal"] == int(np.prod(normal.kernel.shape)) * positions
+    assert cost["depthwise"] == int(np.prod(separable.depthwise_kernel.shape)) * positions
+    assert cost["pointwise"] == int(np.prod(separable.pointwise_kernel.shape)) * positions

@@ -81,3 +81,14 @@ def test_learning_curves_callback_passes_its_validation_label(tmp_path, monkeypa
     assert seen["texts"][-2:] == ["model", "model (train-dev)"]
     with pytest.raises(ValueError, match="LearningCurves: argument `val_label`"):
         LearningCurves(tmp_path / "lc.png", val_label="")
+
+
+def test_roc_curves_and_cost_curves_write_pngs(tmp_path):
+    path = plots.roc_curves({"a": ([0, 0.2, 1], [0, 0.8, 1])}, tmp_path / "roc.png", "t",
+                            points={"t = 0.7": (0.2, 0.8)})
+    assert path.is_file() and path.stat().st_size > 0
+    path = plots.cost_curves({"J": {"total": [3, 2, 1]}, "parts": {"a": [1, 0.5], "b": [2, 1]}},
+                             tmp_path / "costs.png")
+    assert path.is_file()
+    with pytest.raises(ValueError, match="curves"):
+        plots.cost_curves({}, tmp_path / "none.png")

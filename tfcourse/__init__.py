@@ -31,6 +31,8 @@ C4 W1     ``convolution``; ``scratch.cnn`` (NumPy,     ``c4w1_convolution``
           the course's forward and backward passes)
 C4 W2     ``layers`` (residual blocks), ``resnet``,    ``c4w2_residual_networks``
           ``transfer``
+C4 W4     ``faces``, ``data.faces``, ``style``,        ``c4w4_face_recognition``,
+          ``data.style_images``                        ``c4w4_neural_style_transfer``
 C5 W1     ``sequence``, ``data.names``;                ``c5w1_rnn``, ``c5w1_time_series``,
           ``scratch.rnn``, ``scratch.dinosaurs``       ``c5w1_jazz``
           (NumPy: the course's backward passes,

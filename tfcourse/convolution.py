@@ -247,3 +247,44 @@ def pool_forward(A_prev, f: int, stride: int, mode: str = "max"):
 
 __all__ = ["conv_output_size", "zero_pad", "conv_single_step", "conv_forward", "pool_forward",
            "POOL_MODES"]
+
+
+def multiplications(n_H_prev: int, n_W_prev: int, n_C_prev: int, f: int, n_C: int,
+                    stride: int = 1, pad: int = 0) -> dict:
+    """Multiplications of a normal and of a depthwise-separable convolution (the lecture's).
+
+    Course 4, week 2 (MobileNet); used by no lesson yet (tests/test_convolution.py checks the
+    lecture's figures).
+
+    For an input n_H_prev × n_W_prev × n_C_prev, f × f filters and n_C output channels, with
+    the output n_H × n_W (:func:`conv_output_size`):
+
+        normal     = n_H·n_W·n_C · f·f·n_C_prev      (every output value: one f×f×n_C_prev window)
+        depthwise  = n_H·n_W·n_C_prev · f·f          (one f×f filter per input channel)
+        pointwise  = n_H·n_W·n_C · n_C_prev          (a 1×1 convolution to n_C channels)
+        separable  = depthwise + pointwise;   separable / normal = 1/n_C + 1/f²
+
+    The lecture's example, 6×6×3 in, 3×3 filters, 5 out: 2160 against 432 + 240 = 672.
+    Keras's ``SeparableConv2D`` (``depth_multiplier=1``) is the depthwise then pointwise pair;
+    its kernels hold f·f·n_C_prev and n_C_prev·n_C weights, each used n_H·n_W times (tested).
+    Biases (additions) are not counted, as in the lecture.
+
+    Returns:
+        ``{"normal": ..., "depthwise": ..., "pointwise": ..., "separable": ..., "ratio": ...}``.
+
+    >>> multiplications(6, 6, 3, f=3, n_C=5)["normal"], multiplications(6, 6, 3, 3, 5)["separable"]
+    (2160, 672)
+    """
+    owner = "multiplications"
+    n_C_prev = check_int("n_C_prev", n_C_prev, low=1, owner=owner)
+    n_C = check_int("n_C", n_C, low=1, owner=owner)
+    n_H = conv_output_size(n_H_prev, f, pad, stride)
+    n_W = conv_output_size(n_W_prev, f, pad, stride)
+    normal = n_H * n_W * n_C * f * f * n_C_prev
+    depthwise = n_H * n_W * n_C_prev * f * f
+    pointwise = n_H * n_W * n_C * n_C_prev
+    return {"normal": normal, "depthwise": depthwise, "pointwise": pointwise,
+            "separable": depthwise + pointwise, "ratio": (depthwise + pointwise) / normal}
+
+
+__all__ += ["multiplications"]

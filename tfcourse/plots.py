@@ -6,8 +6,8 @@ matplotlib's non-interactive Agg backend (files only, no screen needed), one dpi
 figure is drawn with ``plt = plots.pyplot()`` and written with ``plots.save(fig, path)``; the
 figure types that several lessons draw are functions here.
 
-Course 1, weeks 1-4; Course 2, weeks 1-3; Course 3, weeks 1-2; Course 4, weeks 1-2; Course 5,
-weeks 1, 3 and 4 (every lesson writes its figures through this module).
+Course 1, weeks 1-4; Course 2, weeks 1-3; Course 3, weeks 1-2; Course 4, weeks 1, 2 and 4;
+Course 5, weeks 1, 3 and 4 (every lesson writes its figures through this module).
 """
 from __future__ import annotations
 
@@ -296,6 +296,54 @@ def piano_roll(melodies: dict, path, title: str = "") -> Path:
         ax.set_ylabel("MIDI pitch")
         ax.set_title(label, fontsize=9)
     axes[-1, 0].set_xlabel("time (quarter notes)")
+def roc_curves(curves: dict, path, title: str = "", points: dict | None = None) -> Path:
+    """ROC curves (true against false positive rate), one per entry ``label -> (fpr, tpr)``.
+
+    ``points`` marks operating points ``label -> (fpr, tpr)`` (a chosen threshold) on top.
+
+    Course 4, week 4; lesson c4w4_face_recognition.
+    """
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    for label, (fpr, tpr) in curves.items():
+        ax.plot(fpr, tpr, label=label)
+    for label, (fp, tp) in (points or {}).items():
+        ax.plot([fp], [tp], "ko", markersize=5)
+        ax.annotate(label, (fp, tp), textcoords="offset points", xytext=(6, -12), fontsize=8)
+    ax.plot([0, 1], [0, 1], "k:", linewidth=1, label="chance")
+    ax.set_xlabel("false positive rate (different people accepted)")
+    ax.set_ylabel("true positive rate (same person accepted)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.01)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return save(fig, path)
+
+
+def cost_curves(curves: dict, path, title: str = "", xlabel: str = "step",
+                logy: bool = True) -> Path:
+    """One panel per entry ``panel title -> {label: values}``: costs against steps.
+
+    Course 4, week 4; lesson c4w4_neural_style_transfer.
+    """
+    plt = pyplot()
+    n = len(curves)
+    if not n:
+        raise invalid("curves", "a non-empty dict of panel -> {label: values}", curves,
+                      "cost_curves")
+    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.4), squeeze=False)
+    for ax, (panel, series) in zip(axes[0], curves.items()):
+        for label, values in series.items():
+            ax.plot(np.arange(len(values)), values, label=label)
+        if logy:
+            ax.set_yscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_title(panel, fontsize=10)
+        ax.grid(alpha=0.3)
+        if len(series) > 1:
+            ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)
     return save(fig, path)

@@ -38,6 +38,10 @@ CIFAR-10                C1 W2,       the same two                downloaded     
 load_cifar10            C1 W4        (``--data cifar10_cat``)                        [7]
 Fashion-MNIST           (C2 W3)      no lesson yet               downloaded          MIT
 load_fashion_mnist
+parametric faces        C4 W4        c4w4_face_recognition       generated           Apache-2.0 [1]
+faces.make_faces
+two photographs         C4 W4        c4w4_neural_style_transfer  embedded            CC BY 2.0 [9]
+style_images                                                     (scikit-learn)
 ======================  ===========  ==========================  ==================  ==============
 
 [1] This package's own code and files (the project's licence). [2] The course's
@@ -52,14 +56,17 @@ licenses it CC BY 4.0. [6] DeepLearning.AI's course material: a learner uses the
 Features from Tiny Images". [8] Ryan's Mammoth Collection (1883) and O'Neill's Music of
 Ireland (1903) are out of copyright; their ABC encodings ship with music21 (BSD-3-Clause)
 by the transcribers' permission. Parsed once, then cached under ``~/.cache/tfcourse/music/``.
+[9] scikit-learn's ``china.jpg`` and ``flower.jpg``, from
+Flickr under CC BY 2.0 (attribution in scikit-learn's ``datasets/images/README.txt``).
 
 Modules, one job each: :mod:`~tfcourse.data.dataset` (the :class:`Dataset` record),
 :mod:`~tfcourse.data.planar` (flower, moons, circles, football), :mod:`~tfcourse.data.houses`,
 :mod:`~tfcourse.data.digits` (digits and the transfer split), :mod:`~tfcourse.data.images`
 (the downloadable loaders and :func:`load_binary_images`, the ``--data`` chooser),
 :mod:`~tfcourse.data.splits` (:func:`split`, :func:`train_dev_split`, :func:`normalizer`),
-:mod:`~tfcourse.data.dates`, :mod:`~tfcourse.data.names` and :mod:`~tfcourse.data.music`
-(tune books as musical values; needs the ``[music]`` extra).
+:mod:`~tfcourse.data.dates`, :mod:`~tfcourse.data.names`, :mod:`~tfcourse.data.music`
+(tune books as musical values; needs the ``[music]`` extra), :mod:`~tfcourse.data.faces`
+(parametric faces) and :mod:`~tfcourse.data.style_images` (the style-transfer photographs).
 
 Arrays are examples × features (Keras's layout, the transpose of the course's NumPy layout);
 labels are integer vectors of shape ``(m,)``.
