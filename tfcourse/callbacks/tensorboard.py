@@ -37,7 +37,7 @@ class TensorBoard(keras.callbacks.TensorBoard):
 
         model.fit(x, y, epochs=100, callbacks=[tfcourse.callbacks.TensorBoard("logs/run")])
 
-    Every lesson (through ``Context.callbacks``); e.g. lesson c1w3_planar_data.
+    Courses 1-5; every lesson (through ``Context.callbacks``).
     """
 
     # Writes once per epoch; with blocks of steps per call (``fit_steps``) nothing changes.
