@@ -31,6 +31,8 @@ C4 W1     ``convolution``                              ``c4w1_convolution``
 C4 W2     ``layers`` (residual blocks), ``resnet``,    ``c4w2_residual_networks``
           ``transfer``
 C5 W1     ``sequence``, ``data.names``                 ``c5w1_rnn``, ``c5w1_time_series``
+C5 W2     ``embeddings``, ``data.glove``,              ``c5w2_word_vectors``, ``c5w2_emojify``
+          ``data.emojify``, ``data.analogies``
 C5 W3     ``layers`` (attention), ``data.dates``       ``c5w3_attention``
 C5 W4     ``layers`` (positional embedding)            ``c5w4_transformer``
 ========  ===========================================  =========================================

