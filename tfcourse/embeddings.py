@@ -340,3 +340,48 @@ def analogy_benchmark(questions, word_vectors, restrict_vocab: int = 30000, batc
     for rule in ("course", "3cosadd"):
         counts[rule] = {s: tuple(v) for s, v in counts[rule].items()}
     return counts
+
+
+def Emojify_V1(input_shape=(50,), n_classes: int = 5):  # noqa: N802 (the course's name)
+    """Emojify V1 as a Keras model: a sentence's averaged word vector → softmax over 5 emoji.
+
+    Course 5, week 2; lesson c5w2_emojify.
+
+    The course's forward pass, ``z = W · avg + b``, ``a = softmax(z)``, with the cross-entropy
+    ``L = −Σ_k y_k log a_k``, is exactly ``Dense(5, activation="softmax")`` on the output of
+    :func:`sentence_to_avg` (``W`` is the Dense kernel transposed: ``(n_y, n_h)`` in the course,
+    ``(n_h, n_y)`` in Keras). The course trains it with its own per-example SGD loop
+    (``learning_rate=0.01, num_iterations=400``); the lesson uses ``model.fit``.
+    """
+    import keras
+
+    n_classes = check_int("n_classes", n_classes, low=2, owner="Emojify_V1")
+    avg = keras.Input(input_shape, name="sentence_average")
+    probs = keras.layers.Dense(n_classes, activation="softmax", name="softmax")(avg)
+    return keras.Model(avg, probs, name="emojify_v1")
+
+
+def Emojify_V2(input_shape, word_to_vec_map, word_to_index, dtype="int32"):  # noqa: N802
+    """Emojify V2, the course's graph: frozen GloVe → LSTM(128) → Dropout → LSTM(128) → Dropout
+    → Dense(5) → softmax.
+
+    Course 5, week 2; lesson c5w2_emojify.
+
+    As the course's ``Emojify_V2``: ``Input(input_shape, dtype='int32')`` of word indices
+    (:func:`sentences_to_indices`), :func:`pretrained_embedding_layer`, the first LSTM returns
+    its whole sequence, the second only its last state, dropout 0.5 after each, a 5-unit
+    ``Dense`` and a softmax ``Activation``. ``dtype`` is this package's addition: the lessons
+    pass ``"float32"`` so that the exported SavedModel takes the same float input as every other
+    lesson's (``Embedding`` casts the indices to integers).
+    """
+    import keras
+
+    sentence_indices = keras.Input(input_shape, dtype=dtype, name="sentence_indices")
+    embeddings = pretrained_embedding_layer(word_to_vec_map, word_to_index)(sentence_indices)
+    X = keras.layers.LSTM(128, return_sequences=True)(embeddings)
+    X = keras.layers.Dropout(0.5)(X)
+    X = keras.layers.LSTM(128, return_sequences=False)(X)
+    X = keras.layers.Dropout(0.5)(X)
+    X = keras.layers.Dense(5)(X)
+    X = keras.layers.Activation("softmax")(X)
+    return keras.Model(inputs=sentence_indices, outputs=X, name="emojify_v2")

@@ -237,3 +237,30 @@ def attention_maps(panels, path, title: str = "", vmin=None) -> Path:
     if title:
         fig.suptitle(title)
     return save(fig, path)
+
+
+def confusion_matrix(matrices: dict, labels, path, title: str = "") -> Path:
+    """One confusion-matrix panel per entry (rows: true class, columns: predicted), counts in
+    the cells.
+
+    Course 5, week 2; lesson c5w2_emojify.
+    """
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(matrices), figsize=(4.2 * len(matrices), 4), squeeze=False)
+    for ax, (name, m) in zip(axes[0], matrices.items()):
+        m = np.asarray(m)
+        ax.imshow(m, cmap="Blues")
+        for i in range(m.shape[0]):
+            for j in range(m.shape[1]):
+                ax.text(j, i, str(int(m[i, j])), ha="center", va="center",
+                        color="white" if m[i, j] > m.max() / 2 else "black")
+        ax.set_xticks(range(len(labels)))
+        ax.set_xticklabels(labels, rotation=45, ha="right")
+        ax.set_yticks(range(len(labels)))
+        ax.set_yticklabels(labels)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        ax.set_title(name)
+    if title:
+        fig.suptitle(title)
+    return save(fig, path)
