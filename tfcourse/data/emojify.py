@@ -4,7 +4,7 @@ The course's own set (``train_emoji.csv``, 132 sentences; ``tesss.csv``, 56) can
 downloaded here, so this project wrote its own in the same format and spirit (``sentence,label``
 CSV files shipped in ``tfcourse/data/``): 200 training and 100 test sentences, 40 and 20 per
 class, lower-case, no punctuation. The test sentences were written to use words the training
-sentences never use ("adore", "soccer", "miserable", "sushi"): 88 of the 100 have at least one
+sentences never use ("adore", "soccer", "miserable", "sushi"): 87 of the 100 have at least one
 such word, so a model can only get them right through what the word vectors know. A few
 training sentences of class 3 are negations ("i am not happy") — too few for an average of
 word vectors to learn that "not" flips a sentence, which is the course's point about V1.

