@@ -302,7 +302,7 @@ def test_emojify_indices_and_embedding_course_figures(full):
     np.testing.assert_array_equal(E.sentences_to_indices(X1, w2i, 5), X1_INDICES)
     layer = E.pretrained_embedding_layer(full, w2i)
     w = layer.get_weights()[0]
-    assert w.shape == (400_001, 50)
+    assert w.shape == (400_001, 50) and layer.count_params() == 20_000_050  # the course's
     assert w[1][3] == pytest.approx(-0.3403, abs=1e-4)
     np.testing.assert_array_equal(w[w2i["cucumber"]], full.vectors[full.row["cucumber"]])
 
@@ -439,3 +439,40 @@ def test_word_vectors_fast_without_glove_uses_the_subset(monkeypatch, tmp_path, 
     assert r["cosine_father_mother"] == pytest.approx(0.890903, abs=2e-6)
     assert r["receptionist_gender_before"] == pytest.approx(0.330779, abs=2e-6)
     assert abs(r["receptionist_gender_after"]) < 1e-12
+
+
+# -- the Emojify models --------------------------------------------------------------------------
+def test_emojify_v1_is_the_courses_softmax_regression():
+    """Keras's Dense(5, softmax) on the average = the course's z = W·avg + b, a = softmax(z),
+    with W = kernel.T."""
+    model = E.Emojify_V1((50,))
+    rng = np.random.default_rng(4)
+    W, b = rng.normal(size=(5, 50)) / np.sqrt(50), rng.normal(size=5)  # the course's layout
+    model.get_layer("softmax").set_weights([W.T, b])
+    avg = rng.normal(size=(3, 50))
+    z = avg @ W.T + b
+    course = np.exp(z - z.max(1, keepdims=True))
+    course /= course.sum(1, keepdims=True)
+    np.testing.assert_allclose(np.asarray(model(avg)), course, atol=1e-6)
+    with pytest.raises(ValueError, match="Emojify_V1: argument `n_classes`"):
+        E.Emojify_V1(n_classes=1)
+
+
+def test_emojify_v2_is_the_courses_graph(small):
+    import keras
+
+    model = E.Emojify_V2((10,), small, small.word_to_index)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["InputLayer", "Embedding", "LSTM", "Dropout", "LSTM", "Dropout", "Dense",
+                     "Activation"]
+    # the course's summary: LSTM 91 648 and 131 584 parameters, Dense 645; the embedding frozen
+    assert [layer.count_params() for layer in model.layers[2:]] == [91648, 0, 131584, 0, 645, 0]
+    # trainable 223 877 (the course: 20 223 927 in all, 20 000 050 of them the embedding)
+    assert sum(int(np.prod(w.shape)) for w in model.trainable_weights) == 223877
+    assert not model.layers[1].trainable
+    assert model.layers[2].return_sequences and not model.layers[4].return_sequences
+    assert model.inputs[0].dtype == "int32"
+    ids = E.sentences_to_indices(np.array(["i love you"]), small.word_to_index, 10)
+    out = np.asarray(model(ids.astype("int32")))
+    assert out.shape == (1, 5) and np.isclose(out.sum(), 1, atol=1e-5)
+    assert isinstance(model.layers[1], keras.layers.Embedding)

@@ -7,7 +7,7 @@ figure is drawn with ``plt = plots.pyplot()`` and written with ``plots.save(fig,
 figure types that several lessons draw are functions here.
 
 Course 1, weeks 1-4; Course 2, weeks 1-3; Course 3, weeks 1-2; Course 4, weeks 1-2; Course 5,
-weeks 1, 3 and 4 (every lesson writes its figures through this module).
+weeks 1-4 (every lesson writes its figures through this module).
 """
 from __future__ import annotations
 
