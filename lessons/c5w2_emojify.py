@@ -9,10 +9,12 @@ Emojify V1 (``tfcourse.embeddings.Emojify_V1``): average the sentence's GloVe ve
 
     avg = (1/n) Σ_i e_{w_i},   z = W·avg + b,   ŷ = softmax(z),   L = −Σ_k y_k log ŷ_k.
 
-Averaging throws away word order, so V1 cannot read a negation: "not feeling happy" averages to
-something close to "happy" and gets 😄 (the course's example; the lesson prints V1's and V2's
-labels for the course's six probe sentences, and records them as ``v1_not_feeling_happy`` and
-``v2_not_feeling_happy``).
+Averaging throws away word order, so V1 cannot read a negation. In the course, "not feeling
+happy" averages to something close to "happy" and gets 😄. Here the training set's few
+negations are all sad sentences ("i am not happy"), so "not" itself has become a sad word for
+V1: it labels "not feeling happy" 😞 (``v1_not_feeling_happy``) — and "not feeling sad" 😞 too.
+The lesson prints V1's and V2's labels for the course's six probe sentences and for four
+negation probes.
 
 This is more than a failure of training: no model of that form can get all four of "feeling
 happy" 😄, "feeling sad" 😞, "not feeling happy" 😞, "not feeling sad" 😄 right. With
@@ -21,7 +23,7 @@ the three-word pair needs D·(e_not + e_feeling + e_happy)/3 > D·(e_not + e_fee
 i.e. D·e_happy > D·e_sad. So ``v1_negation_probes_correct`` is at most 3 of 4, whatever the
 data. V2 reads the words in order, so nothing stops it from getting all four; whether it
 learns to depends on the training sentences (``v2_negation_probes_correct``: with this
-project's 200 sentences, where "feeling" comes mostly with sad ones, it does not).
+project's 200 sentences, where "feeling" and "not" appear only in sad ones, it does not).
 
 Emojify V2 (``tfcourse.embeddings.Emojify_V2``, the course's graph): word indices
 (``sentences_to_indices``, zero-padded) → the frozen GloVe ``Embedding``

@@ -5,9 +5,10 @@ downloaded here, so this project wrote its own in the same format and spirit (``
 CSV files shipped in ``tfcourse/data/``): 200 training and 100 test sentences, 40 and 20 per
 class, lower-case, no punctuation. The test sentences were written to use words the training
 sentences never use ("adore", "soccer", "miserable", "sushi"): 87 of the 100 have at least one
-such word, so a model can only get them right through what the word vectors know. A few
-training sentences of class 3 are negations ("i am not happy") — too few for an average of
-word vectors to learn that "not" flips a sentence, which is the course's point about V1.
+such word, so a model can only get them right through what the word vectors know. The five
+negations among the training sentences ("i am not happy", "this is not good") are all sad
+ones (class 3), so a model can learn "not" as a sad word rather than as a flip: the lesson's
+negation probes show it.
 
 Labels, as the course's ``label_to_emoji``: 0 ❤️ (love), 1 ⚾ (sport), 2 😄 (happy),
 3 😞 (sad), 4 🍴 (food).
