@@ -67,6 +67,7 @@ import keras
 from tfcourse import embeddings as E
 from tfcourse import plots
 from tfcourse.data import load_analogy_questions, load_glove
+from tfcourse.errors import UsageError
 from tfcourse.lesson import Lesson
 
 RESTRICT_VOCAB = 30_000  # word2vec compute-accuracy's default vocabulary for the benchmark
@@ -83,7 +84,7 @@ def cosines(ctx, wv):
     }
     for key, (value, course) in found.items():
         ctx.record(key, value, course=course)
-        ctx.log(f"{key:32s} {value:+.6f}   (course {course:+.6f})")
+        ctx.log(f"{key:32s} {value:+.9f}   (course {course:+.6f})")
 
 
 def analogies(ctx, wv):
@@ -207,6 +208,13 @@ def lookup_model(wv, g, size):
 def run(ctx):
     ## The vectors
     wv = load_glove(ctx.data_path, fast=ctx.fast, log=ctx.log)
+    needed = {w for t in E.COURSE_TRIADS for w in t} | set(E.COURSE_NAMES) \
+        | set(E.COURSE_BIAS_WORDS) | {"father", "mother", "ball", "crocodile", "france", "paris",
+                                      "rome", "italy", "man", "woman"}
+    missing = sorted(needed - set(wv.row))
+    if missing:
+        raise UsageError(f"{wv.source}: no vectors for the course's words {missing[:8]}"
+                         f"{' ...' if len(missing) > 8 else ''}")
     ctx.log(f"{len(wv)} words × {wv.dim} dimensions from {wv.source}")
     ctx.record("vocabulary_size", len(wv))
 
@@ -233,7 +241,7 @@ def run(ctx):
 
 
 LESSON = Lesson(__file__, __doc__, run, epochs=1, fast_epochs=1, data=("glove",),
-                epochs_help="unused (nothing is trained)",
+                epochs_help="epochs (unused: nothing is trained)",
                 keys=("cosine_father_mother", "cosine_ball_crocodile",
                       "cosine_france_paris_rome_italy", "analogy_accuracy",
                       "receptionist_gender_before", "receptionist_gender_after"))

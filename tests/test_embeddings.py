@@ -476,3 +476,14 @@ def test_emojify_v2_is_the_courses_graph(small):
     out = np.asarray(model(ids.astype("int32")))
     assert out.shape == (1, 5) and np.isclose(out.sum(), 1, atol=1e-5)
     assert isinstance(model.layers[1], keras.layers.Embedding)
+
+
+def test_word_vectors_lesson_refuses_a_file_without_the_courses_words(tmp_path, capsys):
+    from lessons.c5w2_word_vectors import LESSON
+
+    path = tmp_path / "tiny.txt"
+    path.write_text("the 1 2\nof 3 4\n")
+    assert LESSON.main(["--data-path", str(path), "--out", str(tmp_path / "o"),
+                        "--no-export"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no vectors for the course's words" in err[0]
