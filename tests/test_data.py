@@ -453,6 +453,12 @@ HOMES = {
                "load_cifar10", "load_cat_h5", "BINARY_IMAGE_SETS", "load_binary_images"],
     "splits": ["split", "train_dev_split", "normalizer"],
     "names": ["DINOSAUR_NAMES_FILE", "load_dinosaur_names"],
+    "glove": ["GLOVE_INSTALL", "GLOVE_PACKAGE", "SMALL_GLOVE_FILE", "WordVectors",
+              "glove_package_installed", "load_glove", "load_glove_package", "load_glove_text",
+              "load_small_glove", "read_glove_vecs"],
+    "emojify": ["EMOJI", "EMOJIFY_TRAIN_FILE", "EMOJIFY_TEST_FILE", "convert_to_one_hot",
+                "label_to_emoji", "load_emojify", "read_csv"],
+    "analogies": ["ANALOGY_FILE", "load_analogy_questions"],
 }
 
 
@@ -469,7 +475,8 @@ def test_the_package_docstring_is_a_table_of_every_data_set():
     for loader in ("load_house_prices", "load_flower", "load_circles", "load_football",
                    "load_moons", "load_digits", "digits_transfer_split", "load_dinosaur_names",
                    "dates.make_dates", "load_cat_h5", "load_mnist", "load_cifar10",
-                   "load_fashion_mnist"):
+                   "load_fashion_mnist", "load_glove", "load_small_glove",
+                   "load_analogy_questions", "load_emojify"):
         assert f"\n{loader} " in doc or f"\n{loader}\n" in doc, loader  # the table's first column
     for word in ("Licence", "generated", "embedded", "downloaded", "CC BY 4.0", "CC BY-SA 3.0"):
         assert word in doc
@@ -499,7 +506,8 @@ def test_dinosaur_names_ship_with_the_package_and_install():
     assert data.load_dinosaur_names("aeiou") == [n for n in names if set(n) <= set("aeiou")]
     cfg = configparser.ConfigParser()
     cfg.read(Path(__file__).resolve().parents[1] / "setup.cfg")
-    assert cfg["options.package_data"]["tfcourse.data"].strip() == "*.txt"
+    # the names (*.txt), the GloVe subset (*.txt.gz), the Emojify sentences (*.csv)
+    assert cfg["options.package_data"]["tfcourse.data"].strip() == "*.txt, *.csv, *.txt.gz"
 
 
 def test_dates_encode_decode_and_disjoint_days():

