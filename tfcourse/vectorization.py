@@ -310,7 +310,7 @@ def table(rows) -> str:
                 cells.append(f"{'':>15}" if r is None else
                              f"{r.seconds:>14.3g}{'*' if r.extrapolated else ' '}")
             line = f"{op:<18} {size:>9.0e} " + " ".join(cells)
-            line += "".join(f" {ratio[(op, size, k)]:>13.0f}x" for k in kinds
+            line += "".join(f" {ratio[(op, size, k)]:>13.3g}x" for k in kinds
                             if k != "loop" and (op, size, k) in ratio)
             lines.append(line)
     if any(r.extrapolated for r in rows):
