@@ -140,6 +140,8 @@ def run(ctx):
         line = (f"{LABELS[kind]:>32}: train accuracy {ctx.results[f'{key}_accuracy']:.3f}, "
                 f"final cost {history['loss'][-1]:.4f}")
         if extra:
+            # the median of the logged steps: the typical BB step of the run
+            ctx.record(f"{key}_median_step", float(np.median(history["step_size"])))
             ctx.record(f"{key}_final_step", float(optimizer.step_size))
             ctx.record(f"{key}_fallbacks", int(optimizer.fallbacks))
             line += f", last step {float(optimizer.step_size):.3g}, " \
@@ -196,7 +198,7 @@ KEYS = tuple(f"{p}_{k}" for p in PROBLEMS for k in (
     "gd_small_rate_accuracy", "bb_small_rate_accuracy", "gd_loss", "bb_loss")) + (
     "flower_bb_short_accuracy", 
     "moons_gd_minibatch_accuracy", "moons_bb_minibatch_accuracy", "moons_gd_minibatch_loss",
-    "moons_bb_minibatch_loss", "moons_bb_minibatch_fallbacks")
+    "moons_bb_minibatch_loss", "moons_bb_median_step", "moons_bb_minibatch_median_step")
 
 LESSON = Lesson(__file__, __doc__, run, epochs=2000, fast_epochs=100,
                 epochs_help="iterations (gradient steps) per run",
