@@ -71,7 +71,7 @@ def conv_body(shape, filters, name):
 
 def digit_classifier():
     """The pipeline's second stage: one cell (10 × 12) -> one of 10 digits."""
-    model = keras.Sequential([*conv_body((HEIGHT, WIDTH // DIGITS, 1), 8, "cell"),
+    model = keras.Sequential([*conv_body((HEIGHT, WIDTH // DIGITS, 1), 16, "cell"),
                               keras.layers.Dense(64, activation="relu"),
                               keras.layers.Dense(10, activation="softmax")],
                              name="digit_classifier")
@@ -82,7 +82,7 @@ def digit_classifier():
 
 def end_to_end_network():
     """The whole strip (10 × 36) -> three softmax outputs, (3, 10)."""
-    model = keras.Sequential([*conv_body((HEIGHT, WIDTH, 1), 8, "strip"),
+    model = keras.Sequential([*conv_body((HEIGHT, WIDTH, 1), 16, "strip"),
                               keras.layers.Dense(128, activation="relu"),
                               keras.layers.Dense(DIGITS * 10),
                               keras.layers.Reshape((DIGITS, 10)),
@@ -199,7 +199,7 @@ def run(ctx):
     ctx.export(final, x_test[:32])
 
 
-LESSON = Lesson(__file__, __doc__, run, epochs=800, fast_epochs=40,
+LESSON = Lesson(__file__, __doc__, run, epochs=1500, fast_epochs=40,
                 epochs_help="Adam steps per training (mini-batches of 64)",
                 # the sizes that --fast runs too; a full run records every size of SIZES
                 keys=(*(f"{kind}_accuracy_{n}" for n in FAST_SIZES
