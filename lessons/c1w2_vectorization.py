@@ -108,7 +108,9 @@ def run(ctx):
     ctx.section(f"Timings at sizes {', '.join(f'{s:.0e}' for s in sizes)}")
     total = len(sizes) * len(vectorization.OPERATIONS) * len(vectorization.IMPLEMENTATIONS)
     with ctx.progress("timing", total, unit="measurement") as bar:
+        # --fast: shorter rounds (5 ms, not 20 ms), a smoke test of the same code
         rows = vectorization.benchmark(sizes, loop_cap=LOOP_CAP, seed=ctx.seed,
+                                       min_seconds=0.005 if ctx.fast else 0.02,
                                        progress=lambda done, _: bar.update(done))
     for line in vectorization.table(rows).splitlines():
         ctx.log(line)

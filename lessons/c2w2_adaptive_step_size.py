@@ -42,10 +42,12 @@ The experiments, on the course's own problems:
    good fixed rate against BB from that rate. The BB steps, computed from the gradients of
    different batches, are erratic: on the flower, where full-batch BB settles on steps of ~5,
    the mini-batch steps collapse by orders of magnitude (the median logged step is the key
-   ``*_median_step``), and mini-batch BB ends far above full-batch BB's cost, usually above
-   plain mini-batch gradient descent's too: the stochastic curvature estimate breaks down, as
-   the literature says. (On the moons, whose ReLU network makes full-batch BB fall back often
-   and take small steps anyway, the picture depends on the seed.)
+   ``*_median_step``: seed 1, 500 steps, 4.8 full batch against 0.54 with mini-batches), and
+   mini-batch BB ends well above full-batch BB's cost, with no reliable gain over plain
+   mini-batch gradient descent (ahead or behind depending on the seed and the budget): the
+   stochastic curvature estimate breaks down, as the literature says. (On the moons, whose
+   ReLU network makes full-batch BB fall back often and take small steps anyway, the picture
+   depends on the seed.)
 
 Accuracies are on the training points (as in the course); the cost curves are the full-batch
 cost per iteration, or for mini-batches the mean cost over the logged block of steps.
