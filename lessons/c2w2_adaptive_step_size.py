@@ -23,8 +23,10 @@ Keras's optimizer sees gradients only, so there is no line search here: the boun
 fallback are the safeguard. With mini-batches, s and y come from different batches: y is then
 dominated by the batch-to-batch noise of the gradient, sᵀy is a noisy, often negative, estimate
 of the curvature and the step is erratic; Tan, Ma, Dai and Qian (2016, "Barzilai-Borwein step
-size for stochastic gradient descent", NeurIPS) make it work by computing the BB step once per
-epoch from epoch-level quantities (SGD-BB, SVRG-BB), which this lesson does not implement.
+size for stochastic gradient descent", NeurIPS) make it work by computing the step once per
+epoch from epoch-level quantities (SVRG-BB: the full gradients at the epochs' snapshot points;
+SGD-BB: the average of each epoch's stochastic gradients), which this lesson does not
+implement.
 
 The experiments, on the course's own problems:
 

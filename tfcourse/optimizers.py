@@ -370,8 +370,10 @@ class BarzilaiBorwein(keras.optimizers.Optimizer):
     points and so does not fit Keras's gradients-in, update-out optimizer interface. With
     mini-batches, s and y come from different batches, y is dominated by the batch-to-batch
     noise of the gradient and the step is erratic; Tan, Ma, Dai and Qian (2016) ("Barzilai-
-    Borwein step size for stochastic gradient descent", NeurIPS 2016) compute the BB step once
-    per epoch from epoch-level quantities (SGD-BB, SVRG-BB) instead.
+    Borwein step size for stochastic gradient descent", NeurIPS 2016) compute the step once
+    per epoch instead, from epoch-level quantities: SVRG-BB from the full gradients at
+    successive snapshot points, SGD-BB from the averages of each epoch's stochastic gradients
+    (with a smoothing of the steps), and divide it by the number of inner steps.
 
     Variant: Keras has no BB optimizer; with a constant step it would be ``SGD(α)``. Keras's
     ``weight_decay`` (if set) uses ``learning_rate``, not the BB step.
