@@ -126,12 +126,13 @@ def run(ctx):
     for k in range(MIX_SEEDS):
         init_seed = 1000 * ctx.seed + k
         for kind, activations in MIX_VARIANTS.items():
+            glorot = keras.initializers.GlorotUniform  # the same weights for the 3 variants
             model = keras.Sequential([
                 keras.Input((2,)),
                 MixedActivationDense(4, activations, name="hidden",
-                                     kernel_initializer=keras.initializers.GlorotUniform(init_seed)),
+                                     kernel_initializer=glorot(init_seed)),
                 keras.layers.Dense(1, activation="sigmoid", name="output",
-                                   kernel_initializer=keras.initializers.GlorotUniform(init_seed + 500))],
+                                   kernel_initializer=glorot(init_seed + 500))],
                 name=f"mixed_{kind}")
             model.compile(optimizer=keras.optimizers.SGD(LEARNING_RATE),
                           loss="binary_crossentropy")
