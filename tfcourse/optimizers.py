@@ -19,6 +19,11 @@ The formulas are the course's, which are not always Keras's:
 
 The class docstrings derive each relation; `tests/test_optimizers.py` checks them by training
 twin models.
+
+Beyond the course, `BarzilaiBorwein(α0, variant)` (a learner's question: why a fixed rate?) is
+gradient descent with the step sᵀs/sᵀy or sᵀy/yᵀy from the last two iterates, computed over
+all the variables jointly; Keras has no twin, and `tests/test_barzilai_borwein.py` checks it
+against the closed form on a quadratic.
 """
 
 import keras
