@@ -115,7 +115,7 @@ def test_trains_with_model_fit(jit_compile):
         model.compile(optimizer=optimizer, loss="mse", jit_compile=jit_compile)
         # 40 full-batch steps in one epoch (the per-epoch overhead would dominate otherwise)
         full_batch = tf.data.Dataset.from_tensors((x, y)).repeat()
-        model.fit(full_batch, steps_per_epoch=40, epochs=1, verbose=0)
+        model.fit(full_batch, steps_per_epoch=40, epochs=1, verbose=0, shuffle=False)
         return float(np.mean((np.asarray(model(x)) - y) ** 2)), model
 
     xb = np.c_[x, np.ones(len(x))]
