@@ -18,7 +18,8 @@ Three implementations each: a Python loop indexing NumPy arrays element by eleme
 course's "non-vectorized" version), NumPy, and TensorFlow (eager ops on tensors made
 beforehand, the result brought back with ``.numpy()``). The three agree to round-off (the lesson
 checks it, and that the vectorized gradient is ``tf.GradientTape``'s). Every time is the best of
-three rounds (one round for loops over 10⁵ elements); the full run times the loop at every size
+three rounds (one round for loops over 10⁵ elements), with NumPy's BLAS (``np.dot``, ``@``)
+held to one thread, one core against one core; the full run times the loop at every size
 up to 10⁶, ``--fast`` stops at 10⁵. Timings on a shared machine are noisy; ratios of 10² to 10³
 are not. Expect TensorFlow to be slower than NumPy at the small sizes: an eager op costs tens of
 microseconds of dispatch before it computes anything, which is why TensorFlow runs training

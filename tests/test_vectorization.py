@@ -74,6 +74,7 @@ def test_time_call_takes_the_best_round():
     (lambda: vec.benchmark(sizes=(10,), loop_cap=0), "loop_cap"),
     (lambda: vec.benchmark(sizes=(100,), loop_cap=10), "loop_cap"),
     (lambda: vec.time_call(print, repeat=0), "repeat"),
+    (lambda: vec.benchmark(sizes=(10,), blas_threads=0), "blas_threads"),
 ])
 def test_bad_arguments_name_the_argument(call, name):
     with pytest.raises(ValueError, match=rf"argument `{name}` must be"):
