@@ -507,9 +507,10 @@ def test_c1w2_vectorization_is_orders_of_magnitude_faster(tmp_path):
     numbers; the course's broadcasting example gives the course's figure.
 
     Budget: the full run (loops timed at every size up to 10⁶: the four loops at 10⁶ take
-    1.2 s of CPU together). Measured on a machine at load average 18 on 2 cores: 208 s wall
-    for this test, roughly 25 s of CPU; on a quiet machine about that. Seed 1 (loaded,
-    noisy): NumPy 180-840x faster than the loop at 10⁵ (--fast), TensorFlow 27-340x. The
+    about 1.2 s of CPU together); 17 s wall for the lesson on a loaded 2-core machine, once
+    NumPy's BLAS was held to one thread. Seed 1 at 10⁶ (loaded, noisy): the dot product's loop
+    0.43 s against NumPy's 0.77 ms (560x; the lecture: 474 ms against 1.5 ms), NumPy
+    200-2 300x faster than the loop across the four operations, TensorFlow 36-260x. The
     bounds are ratios, 10x, far below what any machine measures, so that load on a shared CI
     machine cannot fail them."""
     r = run("c1w2_vectorization", tmp_path)
