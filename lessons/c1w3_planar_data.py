@@ -23,6 +23,15 @@ Then the two experiments of the assignment:
   carve with four lines, while a ReLU unit is flat on half the plane and the fit settles on a
   polygon. The activation that wins depends on the problem; tanh suits this one.
 
+A learner's question, beyond the course: "can one layer mix activation functions?" Yes: an
+activation acts unit by unit, so half of the 4 hidden units can be tanh and half ReLU
+(``tfcourse.layers.MixedActivationDense``: one Z = W·x + b, then tanh on units 1-2 and ReLU on
+units 3-4). Trained the same way (rate 1.2, a shorter budget of at most 500 iterations) from
+several initializations (the same ones for the three layers at each seed), the mixed layer lands
+between the two pure ones: well above pure ReLU, a few points below pure tanh. Two tanh units
+carve two petal lines and the ReLU units add wedges; nothing is gained over tanh alone here, and
+mixing is rare in practice, but it is legitimate.
+
 Data: the flower is generated with the course's own formula and seed, so the points are the
 course's points (see ``tfcourse.data.flower``). Like the course, accuracies are on the 400
 training points; the lesson also reports a fresh draw of 400 points (seed 2) as a held-out check.
@@ -31,12 +40,14 @@ differ from the course's by a few points; the shape of the table is the same.
 
 Outputs: ``learning_curves.png`` (cost per iteration for each hidden size),
 ``decision_boundaries.png``, ``activations.png``, ``hidden_size_sweep.png`` (measured vs course),
+``mixed_activations.png`` (mixed vs pure hidden layers, mean over seeds),
 ``results.json``, TensorBoard logs, and the n_h = 4 model exported to
 ``saved_models/c1w3_planar_data/``.
 """
 import keras
 
 from tfcourse import data, plots
+from tfcourse.layers import MixedActivationDense
 from tfcourse.lesson import Lesson
 from tfcourse.metrics import accuracy
 from tfcourse.training import fit_steps
@@ -45,6 +56,10 @@ LEARNING_RATE = 1.2  # the course's rate for full-batch gradient descent
 HIDDEN_SIZES = (1, 2, 3, 4, 5, 20, 50)
 COURSE_HIDDEN = {1: 0.675, 2: 0.673, 3: 0.908, 4: 0.905, 5: 0.913, 20: 0.90, 50: 0.908}
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+# the mixed-activation section: 4 units each, several initializations, a short budget
+MIX_VARIANTS = {"mixed": ("tanh", "relu"), "tanh": ("tanh",), "relu": ("relu",)}
+MIX_SEEDS, MIX_STEPS = 4, 500
+MIX_KEYS = tuple(f"{kind}_accuracy_mean" for kind in MIX_VARIANTS)
 
 
 def one_hidden_layer(n_h, activation="tanh"):
@@ -101,6 +116,44 @@ def run(ctx):
         ctx.log(f"{name:>10}: train accuracy {acc:.3f}")
         by_activation[name] = model
 
+    ## A learner's question: one hidden layer with tanh and ReLU units mixed
+    # (self-contained block: MixedActivationDense against pure tanh and pure ReLU, 4 units)
+    mix_steps = min(steps, MIX_STEPS)
+    ctx.section(f"Mixed tanh/ReLU hidden layer (4 units, {MIX_SEEDS} seeds, {mix_steps} "
+                f"iterations)")
+    mix_accuracy = {kind: [] for kind in MIX_VARIANTS}
+    mix_models = {}
+    for k in range(MIX_SEEDS):
+        init_seed = 1000 * ctx.seed + k
+        for kind, activations in MIX_VARIANTS.items():
+            glorot = keras.initializers.GlorotUniform  # the same weights for the 3 variants
+            model = keras.Sequential([
+                keras.Input((2,)),
+                MixedActivationDense(4, activations, name="hidden",
+                                     kernel_initializer=glorot(init_seed)),
+                keras.layers.Dense(1, activation="sigmoid", name="output",
+                                   kernel_initializer=glorot(init_seed + 500))],
+                name=f"mixed_{kind}")
+            model.compile(optimizer=keras.optimizers.SGD(LEARNING_RATE),
+                          loss="binary_crossentropy")
+            fit_steps(model, ds.x_train, ds.y_train, mix_steps, log_every=mix_steps,
+                      callbacks=ctx.callbacks(f"mixed_{kind}_seed{k}"))
+            mix_accuracy[kind].append(accuracy(model, ds.x_train, ds.y_train))
+            mix_models.setdefault(kind, model)
+    for kind, accs in mix_accuracy.items():
+        ctx.record(f"{kind}_accuracy_mean", sum(accs) / len(accs))
+        ctx.record(f"{kind}_accuracy_min", min(accs))
+        ctx.log(f"{'/'.join(MIX_VARIANTS[kind]):>9}: train accuracy by seed "
+                + ", ".join(f"{a:.3f}" for a in accs))
+    plots.bars({f"{kind} {'/'.join(MIX_VARIANTS[kind])}": ctx.results[f"{kind}_accuracy_mean"]
+                for kind in MIX_VARIANTS}, ctx.path("mixed_activations.png"),
+               ylabel=f"train accuracy, mean of {MIX_SEEDS} seeds",
+               title="Flower, 4 hidden units: mixed tanh/ReLU against pure layers")
+    plots.decision_boundaries({f"{kind}: {'/'.join(MIX_VARIANTS[kind])}": m
+                               for kind, m in mix_models.items()}, ds.x_train, ds.y_train,
+                              ctx.path("mixed_boundaries.png"),
+                              title="Mixed and pure hidden layers (first seed)")
+
     ## Plots
     plots.learning_curves(curves, ctx.path("learning_curves.png"), metrics=("loss", "accuracy"),
                           xlabel="iteration", x_scale=log_every,
@@ -124,7 +177,7 @@ LESSON = Lesson(__file__, __doc__, run, epochs=10_000, fast_epochs=200,
                 epochs_help="gradient-descent iterations (full batch)",
                 keys=("logreg_accuracy", "hidden_4_accuracy",
                       *(f"hidden_{n}_accuracy" for n in HIDDEN_SIZES),
-                      *(f"activation_{a}_accuracy" for a in ACTIVATIONS)))
+                      *(f"activation_{a}_accuracy" for a in ACTIVATIONS), *MIX_KEYS))
 
 if __name__ == "__main__":
     LESSON.cli()

@@ -11,22 +11,26 @@ Course map (course, week -> library module -> lesson):
 Week      Library                                      Lessons
 ========  ===========================================  =========================================
 C1 W1     ``data.houses``                              ``c1w1_house_prices``
-C1 W2     ``metrics``, ``training``                    ``c1w2_logistic_regression``
-C1 W3     ``data.planar``                              ``c1w3_planar_data``
+C1 W2     ``metrics``, ``training``,                   ``c1w2_logistic_regression``,
+          ``vectorization``                            ``c1w2_vectorization``
+C1 W3     ``data.planar``,                             ``c1w3_planar_data``
+          ``layers.MixedActivationDense``
 C1 W4     ``data.digits``, ``data.images``             ``c1w4_deep_network``
 C2 W1     ``initializers``, ``regularizers``,          ``c2w1_initialization``,
           ``layers.InvertedDropout``, ``gradcheck``    ``c2w1_regularization``,
                                                        ``c2w1_gradient_checking``
-C2 W2     ``optimizers``, ``schedules``, ``ewma``,     ``c2w2_optimization``
-          ``callbacks``
+C2 W2     ``optimizers``, ``schedules``, ``ewma``,     ``c2w2_optimization``,
+          ``callbacks``,                               ``c2w2_adaptive_step_size``
+          ``optimizers.BarzilaiBorwein``
 C2 W3     ``layers.BatchNorm``, ``tuning``             ``c2w3_batch_norm``, ``c2w3_softmax``,
                                                        ``c2w3_hyperparameter_search``
 C3 W1     ``strategy`` (metrics, splits, diagnosis),   ``c3w1_bias_variance``
           ``callbacks.BiasVarianceReport``
 C3 W2     ``strategy`` (error analysis), ``losses``,   ``c3w2_error_analysis``,
-          ``transfer``                                 ``c3w2_data_mismatch``,
+          ``transfer``, ``data.strips``                ``c3w2_data_mismatch``,
                                                        ``c3w2_transfer_learning``,
-                                                       ``c3w2_multitask``
+                                                       ``c3w2_multitask``,
+                                                       ``c3w2_end_to_end``
 C4 W1     ``convolution``; ``scratch.cnn`` (NumPy,     ``c4w1_convolution``
           the course's forward and backward passes)
 C4 W2     ``layers`` (residual blocks), ``resnet``,    ``c4w2_residual_networks``

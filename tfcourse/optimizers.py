@@ -19,6 +19,11 @@ The formulas are the course's, which are not always Keras's:
 
 The class docstrings derive each relation; `tests/test_optimizers.py` checks them by training
 twin models.
+
+Beyond the course, `BarzilaiBorwein(α0, variant)` (a learner's question: why a fixed rate?) is
+gradient descent with the step sᵀs/sᵀy or sᵀy/yᵀy from the last two iterates, computed over
+all the variables jointly; Keras has no twin, and `tests/test_barzilai_borwein.py` checks it
+against the closed form on a quadratic.
 """
 
 import keras
@@ -319,3 +324,155 @@ class Adam(keras.optimizers.Optimizer):
             "beta_2": self.beta_2,
             "epsilon": self.epsilon,
         }
+
+
+@_register
+class BarzilaiBorwein(keras.optimizers.Optimizer):
+    """Gradient descent with the Barzilai–Borwein step size: a step from the last two iterates.
+
+    Course 2, week 2 (a learner's question beyond the course); lesson c2w2_adaptive_step_size.
+
+    "Why a fixed learning rate?" Barzilai and Borwein (1988) choose the step α_k of
+    x_{k+1} = x_k − α_k·g_k so that α_k·I best matches the inverse Hessian on the last step,
+    in the least-squares sense of the secant equation. With
+
+        s = x_k − x_{k−1},   y = g_k − g_{k−1}   (over ALL the trainable variables, jointly)
+
+    the two solutions are
+
+        "long"  (BB1):  α_k = sᵀs / sᵀy          (min over α of ‖s/α − y‖)
+        "short" (BB2):  α_k = sᵀy / yᵀy          (min over α of ‖s − α·y‖)
+
+    On a quadratic f(x) = ½xᵀAx, y = A·s, so α_k is the inverse of a Rayleigh quotient of A: a
+    step between 1/λ_max and 1/λ_min that changes every iteration. The method is not monotone
+    (the cost can go up for a few steps) but on strictly convex quadratics it converges
+    (Raydan 1993) and is often far faster than the best fixed rate.
+
+    The inner products are over every variable of the model at once, as one vector x: that is
+    the method (one scalar step, like the learning rate), so this class overrides
+    ``_backend_update_step(grads, trainable_variables, learning_rate)``, the one hook of Keras's
+    ``Optimizer.apply`` that sees all the (clipped) gradients and variables together: it sums
+    sᵀs, sᵀy and yᵀy over the variables, computes the step, stores it in ``step_size``, and
+    hands it to the base class's per-variable loop as the ``learning_rate`` of
+    ``update_step``, which keeps x_k and g_k for the next step and does x −= α·g. Keras's own
+    machinery therefore still runs around it (gradient clipping, ``model.fit`` with or without
+    ``jit_compile``). A per-variable ``update_step`` alone could not do it (it sees one variable
+    at a time), and overriding ``apply`` would bypass the base class's filtering and clipping.
+    Under a ``tf.distribute`` strategy with several replicas the products would be per replica
+    (Keras all-reduces the gradients after this hook); the lessons run on one device.
+
+    Safeguards (the method has none of its own):
+
+    - the first step is ``learning_rate`` (there is no s or y yet);
+    - non-positive curvature, sᵀy <= 0 (a non-convex stretch: the BB step would be negative or
+      infinite), or a step that is not finite: fall back to the previous step
+      (``fallback="previous"``) or to ``learning_rate`` (``fallback="initial"``); ``fallbacks``
+      counts them;
+    - the BB step is clipped to [min_step, max_step].
+
+    No line search: Raydan (1997) proves global convergence for general smooth functions only
+    with a nonmonotone (Grippo–Lampariello–Lucidi) line search, which needs the cost at trial
+    points and so does not fit Keras's gradients-in, update-out optimizer interface. With
+    mini-batches, s and y come from different batches, y is dominated by the batch-to-batch
+    noise of the gradient and the step is erratic; Tan, Ma, Dai and Qian (2016) ("Barzilai-
+    Borwein step size for stochastic gradient descent", NeurIPS 2016) compute the step once
+    per epoch instead, from epoch-level quantities: SVRG-BB from the full gradients at
+    successive snapshot points, SGD-BB from the averages of each epoch's stochastic gradients
+    (with a smoothing of the steps), and divide it by the number of inner steps.
+
+    Variant: Keras has no BB optimizer; with a constant step it would be ``SGD(α)``. Keras's
+    ``weight_decay`` (if set) uses ``learning_rate``, not the BB step.
+
+    Args:
+        learning_rate: the first step α_0 (and the fallback with ``fallback="initial"``); a
+            float >= 0, a schedule or a callable. Defaults to 0.01.
+        variant: ``"long"`` (BB1, sᵀs/sᵀy) or ``"short"`` (BB2, sᵀy/yᵀy). Defaults to "long".
+        min_step, max_step: bounds of the BB step, 0 < min_step <= max_step. Default 1e-6, 10.
+        fallback: ``"previous"`` or ``"initial"``: the step when sᵀy <= 0.
+        **kwargs: the base optimizer's arguments (``clipnorm``, ``global_clipnorm``, ``name``,
+            ...).
+
+    Example:
+        >>> opt = BarzilaiBorwein(learning_rate=0.1, variant="long", max_step=50.0)
+
+    References: J. Barzilai and J. M. Borwein, "Two-point step size gradient methods", IMA
+    Journal of Numerical Analysis 8 (1988) 141–148; M. Raydan, "On the Barzilai and Borwein
+    choice of steplength for the gradient method", IMA J. Numer. Anal. 13 (1993) 321–326;
+    M. Raydan, "The Barzilai and Borwein gradient method for the large scale unconstrained
+    minimization problem", SIAM J. Optim. 7 (1997) 26–33; C. Tan, S. Ma, Y.-H. Dai, Y. Qian,
+    "Barzilai-Borwein step size for stochastic gradient descent", NeurIPS 2016.
+    """
+
+    def __init__(self, learning_rate=0.01, variant="long", min_step=1e-6, max_step=10.0,
+                 fallback="previous", name=None, **kwargs):
+        from tfcourse.checks import check_choice, check_number
+
+        owner = "BarzilaiBorwein"
+        learning_rate = check_learning_rate(learning_rate, owner=owner)
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.variant = check_choice("variant", variant, ("long", "short"), owner=owner)
+        self.min_step = check_number("min_step", min_step, low=0, low_open=True, owner=owner)
+        self.max_step = check_number("max_step", max_step, low=self.min_step, owner=owner)
+        self.fallback = check_choice("fallback", fallback, ("previous", "initial"), owner=owner)
+        if self.gradient_accumulation_steps:
+            raise invalid("gradient_accumulation_steps", "None (the BB step needs the "
+                          "gradient of every step)", self.gradient_accumulation_steps, owner)
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._previous_values = [self.add_variable_from_reference(w, "previous_value")
+                                 for w in var_list]
+        self._previous_gradients = [self.add_variable_from_reference(w, "previous_gradient")
+                                    for w in var_list]
+        wide = "float64" if any(w.dtype == "float64" for w in var_list) else "float32"
+        self._step_size = self.add_variable((), dtype=wide, name="step_size")
+        self._fallbacks = self.add_variable((), dtype="int64", name="fallbacks")
+
+    @property
+    def step_size(self):
+        """The step α_k of the last update (0 before the first)."""
+        return self._step_size
+
+    @property
+    def fallbacks(self):
+        """How many updates used the fallback step (sᵀy <= 0 or a non-finite BB step)."""
+        return self._fallbacks
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        dtype = self._step_size.dtype
+        sts = sty = yty = ops.zeros((), dtype)
+        for grad, var in zip(grads, trainable_variables):
+            i = self._get_variable_index(var)
+            # x_k − x_{k−1} and g_k − g_{k−1}; read before update_step overwrites them
+            s = ops.cast(ops.subtract(var, self._previous_values[i]), dtype)
+            y = ops.cast(ops.subtract(grad, self._previous_gradients[i]), dtype)
+            sts = sts + ops.sum(ops.multiply(s, s))
+            sty = sty + ops.sum(ops.multiply(s, y))
+            yty = yty + ops.sum(ops.multiply(y, y))
+        if self.variant == "long":
+            bb = ops.divide(sts, sty)
+        else:
+            bb = ops.divide(sty, yty)
+        lr = ops.cast(learning_rate, dtype)
+        usable = ops.logical_and(ops.greater(sty, 0), ops.isfinite(bb))
+        bb = ops.clip(ops.where(usable, bb, lr), self.min_step, self.max_step)
+        fallback = self._step_size if self.fallback == "previous" else lr
+        first = ops.equal(self.iterations, 0)
+        step = ops.where(first, lr, ops.where(usable, bb, fallback))
+        self._fallbacks.assign_add(ops.cast(
+            ops.logical_and(ops.logical_not(first), ops.logical_not(usable)), "int64"))
+        self._step_size.assign(step)
+        super()._backend_update_step(grads, trainable_variables, step)
+
+    def update_step(self, gradient, variable, learning_rate):
+        i = self._get_variable_index(variable)
+        gradient = ops.cast(gradient, variable.dtype)
+        self.assign(self._previous_values[i], variable)
+        self.assign(self._previous_gradients[i], gradient)
+        self.assign_sub(variable, ops.multiply(ops.cast(learning_rate, variable.dtype), gradient))
+
+    def get_config(self):
+        return {**super().get_config(), "variant": self.variant, "min_step": self.min_step,
+                "max_step": self.max_step, "fallback": self.fallback}

@@ -374,3 +374,43 @@ def confusion_matrix(matrices: dict, labels, path, title: str = "") -> Path:
     if title:
         fig.suptitle(title)
     return save(fig, path)
+
+
+def timings(series: dict, path, title: str = "", xlabel: str = "size n",
+            ylabel: str = "seconds per call") -> Path:
+    """Log-log time against size: one panel per group, one line per implementation.
+
+    ``series`` maps a panel title to ``{label: (sizes, seconds, estimated)}``, ``estimated`` a
+    boolean per point (drawn hollow, joined by a dotted line: extrapolated, not measured).
+
+    Course 1, week 2; lesson c1w2_vectorization.
+    """
+    plt = pyplot()
+    if not series:
+        raise invalid("series", "a non-empty dict of panels", series, "timings")
+    n = len(series)
+    cols = min(2, n)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.5 * cols, 4 * rows), squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.axis("off")
+    for ax, (panel, lines) in zip(axes.ravel(), series.items()):
+        for i, (label, (xs, ys, est)) in enumerate(lines.items()):
+            xs, ys, est = np.asarray(xs, float), np.asarray(ys, float), np.asarray(est, bool)
+            color = f"C{i % 10}"
+            ax.plot(xs[~est], ys[~est], "o-", color=color, label=label)
+            if est.any():
+                last = np.flatnonzero(~est)[-1:] if (~est).any() else []
+                idx = np.r_[last, np.flatnonzero(est)].astype(int)
+                ax.plot(xs[idx], ys[idx], "o:", color=color, mfc="none",
+                        label=f"{label} (extrapolated)")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(panel, fontsize=10)
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return save(fig, path)

@@ -23,6 +23,8 @@ digits 8×8              C2 W3 -      ten lessons [4]             embedded      
 load_digits             C4 W2                                    (scikit-learn)
 digits 0-4 → 5-9        C3 W2,       c3w2_transfer_learning,     cut from digits     CC BY 4.0 [5]
 digits_transfer_split   C4 W2        c4w2_residual_networks
+digit strips            C3 W2        c3w2_end_to_end             built from digits   CC BY 4.0 [5]
+digit_strips                                                     (3 per strip)
 dinosaur names          C5 W1        c5w1_rnn                    shipped (271        Apache-2.0 [1]
 load_dinosaur_names                                              genus names)
 dates                   C5 W3,       c5w3_attention,             generated           Apache-2.0 [1]
@@ -82,7 +84,8 @@ Modules, one job each: :mod:`~tfcourse.data.dataset` (the :class:`Dataset` recor
 (parametric faces), :mod:`~tfcourse.data.style_images` (the style-transfer photographs),
 :mod:`~tfcourse.data.glove`
 (GloVe vectors; :mod:`~tfcourse.data._parquet` reads the package's word index),
-:mod:`~tfcourse.data.emojify` and :mod:`~tfcourse.data.analogies`.
+:mod:`~tfcourse.data.emojify`, :mod:`~tfcourse.data.analogies` and :mod:`~tfcourse.data.strips`
+(numbers written with the digits, and the fixed segmenter that cuts them).
 
 Arrays are examples × features (Keras's layout, the transpose of the course's NumPy layout);
 labels are integer vectors of shape ``(m,)``.
@@ -102,6 +105,7 @@ from tfcourse.data.images import (BINARY_IMAGE_SETS, CIFAR10_CLASSES, FASHION_CL
 from tfcourse.data.names import DINOSAUR_NAMES_FILE, load_dinosaur_names
 from tfcourse.data.planar import flower, load_circles, load_flower, load_football, load_moons
 from tfcourse.data.splits import normalizer, split, train_dev_split
+from tfcourse.data.strips import digit_strips, segment
 
 __all__ = [
     "ANALOGY_FILE", "EMOJI", "EMOJIFY_TEST_FILE", "EMOJIFY_TRAIN_FILE", "GLOVE_INSTALL",
@@ -110,8 +114,10 @@ __all__ = [
     "load_glove", "load_glove_package", "load_glove_text", "load_small_glove", "read_csv",
     "read_glove_vecs",
     "BINARY_IMAGE_SETS", "CIFAR10_CLASSES", "DINOSAUR_NAMES_FILE", "Dataset", "FASHION_CLASSES",
-    "HOUSE_FEATURES", "TransferSplit", "digits_transfer_split", "flower", "house_prices",
+    "HOUSE_FEATURES", "TransferSplit", "digit_strips", "digits_transfer_split", "flower",
+    "house_prices",
     "load_binary_images", "load_cat_h5", "load_circles", "load_cifar10", "load_digits",
     "load_dinosaur_names", "load_fashion_mnist", "load_flower", "load_football",
-    "load_house_prices", "load_mnist", "load_moons", "normalizer", "split", "train_dev_split",
+    "load_house_prices", "load_mnist", "load_moons", "normalizer", "segment", "split",
+    "train_dev_split",
 ]

@@ -15,6 +15,7 @@ layer                         course            module       Keras twin
 :class:`AttentionDecoder`     Course 5, week 3  attention    none: the course's ``modelf`` loop
 :class:`PositionalEmbedding`  Course 5, week 4  transformer  none: ``Embedding`` + sinusoids
 :class:`LearnedQueries`       Course 5, week 4  transformer  none: a learned weight, broadcast
+:class:`MixedActivationDense` Course 1, week 3  mixed        ``Dense`` + an activation per slice
 ============================  ================  ===========  ====================================
 
 The function :func:`positional_encoding` (Course 5, week 4) is the table PositionalEmbedding adds.
@@ -22,9 +23,10 @@ The function :func:`positional_encoding` (Course 5, week 4) is the table Positio
 from tfcourse.layers.attention import AttentionDecoder, OneStepAttention
 from tfcourse.layers.batch_norm import BatchNorm
 from tfcourse.layers.dropout import InvertedDropout
+from tfcourse.layers.mixed import MixedActivationDense, even_split
 from tfcourse.layers.residual import ConvolutionalBlock, IdentityBlock
 from tfcourse.layers.transformer import LearnedQueries, PositionalEmbedding, positional_encoding
 
 __all__ = ["AttentionDecoder", "BatchNorm", "ConvolutionalBlock", "IdentityBlock",
-           "InvertedDropout", "LearnedQueries", "OneStepAttention", "PositionalEmbedding",
-           "positional_encoding"]
+           "InvertedDropout", "LearnedQueries", "MixedActivationDense", "OneStepAttention",
+           "PositionalEmbedding", "even_split", "positional_encoding"]
