@@ -15,6 +15,7 @@ layer                         course            module       Keras twin
 :class:`AttentionDecoder`     Course 5, week 3  attention    none: the course's ``modelf`` loop
 :class:`PositionalEmbedding`  Course 5, week 4  transformer  none: ``Embedding`` + sinusoids
 :class:`LearnedQueries`       Course 5, week 4  transformer  none: a learned weight, broadcast
+:class:`YoloHead`             Course 4, week 3  yolo         none: the course's ``yolo_head``
 ============================  ================  ===========  ====================================
 
 The function :func:`positional_encoding` (Course 5, week 4) is the table PositionalEmbedding adds.
@@ -24,7 +25,8 @@ from tfcourse.layers.batch_norm import BatchNorm
 from tfcourse.layers.dropout import InvertedDropout
 from tfcourse.layers.residual import ConvolutionalBlock, IdentityBlock
 from tfcourse.layers.transformer import LearnedQueries, PositionalEmbedding, positional_encoding
+from tfcourse.layers.yolo import YoloHead
 
 __all__ = ["AttentionDecoder", "BatchNorm", "ConvolutionalBlock", "IdentityBlock",
            "InvertedDropout", "LearnedQueries", "OneStepAttention", "PositionalEmbedding",
-           "positional_encoding"]
+           "positional_encoding", "YoloHead"]
