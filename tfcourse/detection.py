@@ -515,3 +515,34 @@ def precision_at(detections, ground_truth, num_classes, iou_threshold=0.5):
         if len(precision):
             tp += precision[-1] * len(precision)
     return (tp / n_det if n_det else 0.0), (tp / n_gt if n_gt else 0.0)
+
+
+def tiny_yolo(input_shape, anchors, num_classes, filters=(16, 32, 64, 64)):
+    """A small YOLO detector: CONV-BN-LeakyReLU blocks with 2×2 pooling, a 1×1 CONV to
+    anchors × (5 + classes), and :class:`tfcourse.layers.YoloHead`.
+
+    Course 4, week 3; lesson c4w3_object_detection.
+
+    YOLOv2's recipe at a toy scale (Darknet-19 has 19 such convolutions and 5 poolings for a
+    608 → 19 grid): every block but the last is followed by a 2×2 max pooling, so the grid is
+    the input size over 2^(len(filters) − 1) (64 → 8 with the defaults), and the 3×3
+    convolutions' receptive field covers an object from its centre cell. LeakyReLU(0.1) and
+    batch normalisation without a convolution bias, as in YOLOv2.
+    """
+    import keras
+
+    from tfcourse.layers import YoloHead
+
+    L = keras.layers
+    anchors = np.asarray(anchors, "float64")
+    inputs = keras.Input(tuple(input_shape), name="image")
+    x = inputs
+    for i, f in enumerate(filters):
+        x = L.Conv2D(int(f), 3, padding="same", use_bias=False, name=f"conv{i + 1}")(x)
+        x = L.BatchNormalization(name=f"bn{i + 1}")(x)
+        x = L.LeakyReLU(0.1, name=f"leaky{i + 1}")(x)
+        if i < len(filters) - 1:
+            x = L.MaxPooling2D(name=f"pool{i + 1}")(x)
+    x = L.Conv2D(len(anchors) * (5 + int(num_classes)), 1, name="predictions")(x)
+    outputs = YoloHead(anchors.tolist(), int(num_classes), name="yolo_head")(x)
+    return keras.Model(inputs, outputs, name="tiny_yolo")
