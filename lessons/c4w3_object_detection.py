@@ -119,15 +119,16 @@ def load_data(ctx):
 
 
 def run(ctx):
+    ## Data: generated scenes (or a folder of labelled images)
+    train, test = load_data(ctx)
+    classes = train.class_names
+
     ## The course's pipeline on its own test input
     ctx.section("The course's yolo_eval on its test input")
     score = course_yolo_eval_score()
     ctx.record("course_yolo_eval_score_2", score, course=COURSE_YOLO_EVAL_SCORE)
     ctx.log(f"scores[2] = {score:.5f} (course: {COURSE_YOLO_EVAL_SCORE})")
-
-    ## Data: generated scenes (or a folder of labelled images)
-    train, test = load_data(ctx)
-    classes = train.class_names
+    ctx.section("Data")
     ctx.log(f"{len(train)} training and {len(test)} held-out images of {SIZE}x{SIZE}, "
             f"classes {', '.join(classes)}; {sum(len(b) for b in train.boxes)} training boxes")
 

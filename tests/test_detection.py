@@ -320,3 +320,27 @@ def test_load_detection_folder_bad_labels(tmp_path, label, message):
         (tmp_path / "a.txt").write_text(label + "\n")
     with pytest.raises(DataError, match=message):
         scenes.load_detection_folder(tmp_path, size=8)
+
+
+# -- the lesson's bad input: one line, exit status 2, before any training -----------------------
+@pytest.mark.parametrize("flags, message", [
+    (["--data", "yolo_folder"], "needs --data-path"),
+    (["--data", "scenes", "--data-path", "."], "takes no --data-path"),
+    (["--fast", "--weights-path", "/nonexistent.weights.h5"], "no such file"),
+])
+def test_lesson_bad_data_flags(flags, message, tmp_path, capsys):
+    from lessons.c4w3_object_detection import LESSON
+
+    assert LESSON.main([*flags, "--out", str(tmp_path), "--no-export"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0 and message in err
+
+
+def test_lesson_bad_label_folder_is_one_line(tmp_path, capsys):
+    from lessons.c4w3_object_detection import LESSON
+
+    _write_png(tmp_path / "a.png", np.zeros((8, 8, 3)))
+    assert LESSON.main(["--data", "yolo_folder", "--data-path", str(tmp_path), "--out",
+                        str(tmp_path / "out"), "--no-export"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0 and "has no label file a.txt" in err

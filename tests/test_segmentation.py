@@ -145,3 +145,13 @@ def test_load_segmentation_folder_errors(tmp_path):
     _write_png(tmp_path / "CameraRGB" / "a.png", np.zeros((8, 8, 3)))
     with pytest.raises(DataError, match="has no mask"):
         scenes.load_segmentation_folder(tmp_path)
+
+
+def test_lesson_bad_data_flags_are_one_line(tmp_path, capsys):
+    from lessons.c4w3_image_segmentation import LESSON
+
+    assert LESSON.main(["--data", "carla", "--out", str(tmp_path), "--no-export"]) == 2
+    assert LESSON.main(["--data", "carla", "--data-path", str(tmp_path), "--out",
+                        str(tmp_path / "out"), "--no-export"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and "needs --data-path" in err[0] and "CameraRGB/ and CameraMask/" in err[1]

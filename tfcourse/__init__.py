@@ -30,6 +30,9 @@ C3 W2     ``strategy`` (error analysis), ``losses``,   ``c3w2_error_analysis``,
 C4 W1     ``convolution``                              ``c4w1_convolution``
 C4 W2     ``layers`` (residual blocks), ``resnet``,    ``c4w2_residual_networks``
           ``transfer``
+C4 W3     ``detection``, ``segmentation``,             ``c4w3_object_detection``,
+          ``layers.YoloHead``, ``losses.YoloLoss``,    ``c4w3_image_segmentation``
+          ``data.scenes``
 C5 W1     ``sequence``, ``data.names``                 ``c5w1_rnn``, ``c5w1_time_series``
 C5 W3     ``layers`` (attention), ``data.dates``       ``c5w3_attention``
 C5 W4     ``layers`` (positional embedding)            ``c5w4_transformer``

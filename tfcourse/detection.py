@@ -170,8 +170,8 @@ def yolo_boxes_to_corners(box_xy, box_wh):
 def scale_boxes(boxes, image_shape):
     """Corners as fractions of the image to pixels: ``× (height, width, height, width)``.
 
-    Course 4, week 3 (the assignment's ``yolo_utils.scale_boxes``); lesson
-    c4w3_object_detection.
+    Course 4, week 3; lesson c4w3_object_detection. (The assignment's
+    ``yolo_utils.scale_boxes``.)
     """
     tf = _tf()
     height, width = float(image_shape[0]), float(image_shape[1])
@@ -517,7 +517,7 @@ def precision_at(detections, ground_truth, num_classes, iou_threshold=0.5):
     return (tp / n_det if n_det else 0.0), (tp / n_gt if n_gt else 0.0)
 
 
-def tiny_yolo(input_shape, anchors, num_classes, filters=(16, 32, 64, 64)):
+def tiny_yolo(input_shape, anchors, num_classes, filters=(16, 32, 64, 64), bn_momentum=0.9):
     """A small YOLO detector: CONV-BN-LeakyReLU blocks with 2×2 pooling, a 1×1 CONV to
     anchors × (5 + classes), and :class:`tfcourse.layers.YoloHead`.
 
@@ -527,7 +527,9 @@ def tiny_yolo(input_shape, anchors, num_classes, filters=(16, 32, 64, 64)):
     608 → 19 grid): every block but the last is followed by a 2×2 max pooling, so the grid is
     the input size over 2^(len(filters) − 1) (64 → 8 with the defaults), and the 3×3
     convolutions' receptive field covers an object from its centre cell. LeakyReLU(0.1) and
-    batch normalisation without a convolution bias, as in YOLOv2.
+    batch normalisation without a convolution bias, as in YOLOv2. ``bn_momentum`` 0.9 rather
+    than Keras's 0.99: with a few hundred training steps, 0.99's moving statistics (used at
+    inference) still lag the weights, and the held-out predictions collapse.
     """
     import keras
 
@@ -539,7 +541,7 @@ def tiny_yolo(input_shape, anchors, num_classes, filters=(16, 32, 64, 64)):
     x = inputs
     for i, f in enumerate(filters):
         x = L.Conv2D(int(f), 3, padding="same", use_bias=False, name=f"conv{i + 1}")(x)
-        x = L.BatchNormalization(name=f"bn{i + 1}")(x)
+        x = L.BatchNormalization(momentum=bn_momentum, name=f"bn{i + 1}")(x)
         x = L.LeakyReLU(0.1, name=f"leaky{i + 1}")(x)
         if i < len(filters) - 1:
             x = L.MaxPooling2D(name=f"pool{i + 1}")(x)

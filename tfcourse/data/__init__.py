@@ -36,6 +36,14 @@ CIFAR-10                C1 W2,       the same two                downloaded     
 load_cifar10            C1 W4        (``--data cifar10_cat``)                        [7]
 Fashion-MNIST           (C2 W3)      no lesson yet               downloaded          MIT
 load_fashion_mnist
+detection scenes        C4 W3        c4w3_object_detection       generated on        Apache-2.0 [1],
+detection_scenes [9]                                             sklearn photos [8]  photos [8]
+road scenes             C4 W3        c4w3_image_segmentation     generated on        as above
+road_scenes [9]                                                  sklearn photos [8]
+YOLO-labelled folder    C4 W3        c4w3_object_detection       the user's files    the user's
+load_detection_folder                (``--data yolo_folder``)
+CARLA-style folder      C4 W3        c4w3_image_segmentation     the user's files    the user's
+[9]                                  (``--data carla``)
 ======================  ===========  ==========================  ==================  ==============
 
 [1] This package's own code and files (the project's licence). [2] The course's
@@ -47,14 +55,19 @@ c1w2_logistic_regression and c1w4_deep_network too. [5] scikit-learn's copy of t
 "Optical Recognition of Handwritten Digits" test set (1797 images); the UCI repository
 licenses it CC BY 4.0. [6] DeepLearning.AI's course material: a learner uses their own copy.
 [7] The authors state no licence; cite Krizhevsky (2009), "Learning Multiple Layers of
-Features from Tiny Images".
+Features from Tiny Images". [8] Backgrounds are crops of ``china.jpg`` and ``flower.jpg``,
+the two photographs bundled in scikit-learn (``sklearn.datasets.load_sample_images``), CC BY
+2.0 by the Flickr users danielbuechele and vultilion (scikit-learn's ``images/README.txt``).
+[9] In :mod:`tfcourse.data.scenes`: ``detection_scenes``, ``road_scenes``,
+``load_detection_folder``, ``load_segmentation_folder``.
 
 Modules, one job each: :mod:`~tfcourse.data.dataset` (the :class:`Dataset` record),
 :mod:`~tfcourse.data.planar` (flower, moons, circles, football), :mod:`~tfcourse.data.houses`,
 :mod:`~tfcourse.data.digits` (digits and the transfer split), :mod:`~tfcourse.data.images`
 (the downloadable loaders and :func:`load_binary_images`, the ``--data`` chooser),
 :mod:`~tfcourse.data.splits` (:func:`split`, :func:`train_dev_split`, :func:`normalizer`),
-:mod:`~tfcourse.data.dates` and :mod:`~tfcourse.data.names`.
+:mod:`~tfcourse.data.dates`, :mod:`~tfcourse.data.names` and :mod:`~tfcourse.data.scenes`
+(generated detection and segmentation scenes, and the folder loaders).
 
 Arrays are examples × features (Keras's layout, the transpose of the course's NumPy layout);
 labels are integer vectors of shape ``(m,)``.

@@ -46,7 +46,7 @@ class YoloHead(keras.layers.Layer):
 
     Example:
         >>> head = YoloHead(anchors=[[0.2, 0.2], [0.4, 0.2]], num_classes=3)
-        >>> head(np.zeros((1, 4, 4, 16), "float32")).shape
+        >>> tuple(head(np.zeros((1, 4, 4, 16), "float32")).shape)
         (1, 4, 4, 2, 8)
 
     Reference: Redmon & Farhadi, "YOLO9000: Better, Faster, Stronger", CVPR 2017 (section 2,
