@@ -49,7 +49,7 @@ SIZE = (64, 64)  # multiples of 16: the U-Net pools four times
 N_FILTERS = 8  # the course's default is 32 (at 96 x 128)
 TRAIN_SCENES, FAST_TRAIN_SCENES = 1500, 32
 TEST_SCENES, FAST_TEST_SCENES = 200, 8
-BATCH_SIZE = 32
+BATCH_SIZE = 16  # small batches: more updates from the same frames
 LEARNING_RATE = 2e-3  # Adam (the course: Adam's default 1e-3, for 40 epochs)
 
 
@@ -133,7 +133,7 @@ def run(ctx):
 
 LESSON = Lesson(__file__, __doc__, run, epochs=12, fast_epochs=1,
                 data=("scenes", "carla"), add_arguments=add_arguments,
-                epochs_help="training epochs of each network (mini-batches of 32)",
+                epochs_help="training epochs of each network (mini-batches of 16)",
                 keys=("pixel_accuracy", "mean_iou", "mean_iou_without_skips"))
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ BUDGETS = {
     "c4w1_convolution": ["--epochs", "15"],
     "c4w2_residual_networks": FULL,
     "c4w3_image_segmentation": ["--scenes", "600", "--epochs", "6"],
-    "c4w3_object_detection": ["--scenes", "1200", "--epochs", "3"],
+    "c4w3_object_detection": ["--scenes", "1500", "--epochs", "3"],
     "c5w1_rnn": ["--epochs", "10"],
     "c5w1_time_series": ["--epochs", "20"],
     "c5w3_attention": FULL,
@@ -437,10 +437,12 @@ def test_c4w3_object_detection(tmp_path):
     """A tiny YOLO trained from scratch on generated scenes detects held-out objects (mAP@0.5
     >= 0.5), and non-max suppression raises the precision of its boxes and the mAP.
 
-    Budget: 1 200 of the 4 000 training scenes, 3 of the 6 epochs. Seed 1: SEE_BUDGET.
-    Full run, seed 1: mAP 0.988 with NMS, 0.939 without; precision 0.888 against 0.398
-    (2.3 against 5.1 boxes per image); anchors' mean best IoU 0.780 against 0.664 for one
-    square anchor. The course's yolo_eval value (171.60194) is checked on the way."""
+    Budget: 1 500 of the 4 000 training scenes, 3 of the 6 epochs (about 33 s of CPU, user
+    time, measured on a loaded machine). Seed 1: mAP 0.891 with NMS, 0.797 without; precision
+    0.487 against 0.238 (3.9 against 8.2 boxes per image at score >= 0.05). With 1 200 scenes
+    the mAP was 0.36: the detector needs a few hundred updates before its boxes are good, hence
+    this budget. Full run, seed 1: FULL_RUN. The course's yolo_eval value (171.60194) is
+    checked on the way. Only seed 1 was run."""
     r = run("c4w3_object_detection", tmp_path)
     assert r["course_yolo_eval_score_2"] == pytest.approx(171.60194, abs=1e-3)
     assert r["map50"] >= 0.5, "the detector finds held-out objects"

@@ -277,16 +277,19 @@ def detections(panels, path, class_names, title: str = "", columns: int = 4) -> 
     return save(fig, path)
 
 
-def precision_recall_curves(curves: dict, path, title: str = "") -> Path:
+def precision_recall_curves(curves: dict, path, title: str = "",
+                            linestyle=lambda label: "-") -> Path:
     """Precision against recall, one line per entry ``label -> (recall, precision)``.
+
+    ``linestyle(label)`` gives each line's style (e.g. dashed for an ablation).
 
     Course 4, week 3; lesson c4w3_object_detection.
     """
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5, 4))
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
     for label, (recall, precision) in curves.items():
         ax.step(np.concatenate([[0], recall]), np.concatenate([[1], precision]), where="post",
-                label=label)
+                label=label, ls=linestyle(label))
     ax.set_xlabel("recall")
     ax.set_ylabel("precision")
     ax.set_xlim(0, 1.02)
@@ -294,7 +297,7 @@ def precision_recall_curves(curves: dict, path, title: str = "") -> Path:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     if title:
-        ax.set_title(title, fontsize=9)
+        ax.set_title(title, fontsize=8)
     return save(fig, path)
 
 
@@ -312,8 +315,9 @@ def segmentation_masks(rows, path, n_classes: int, class_names=(), title: str = 
         raise invalid("rows", "a non-empty list of (image, [(label, mask), ...])", rows,
                       "segmentation_masks")
     columns = 1 + max(len(masks) for _, masks in rows)
-    fig, axes = plt.subplots(len(rows), columns, figsize=(2.2 * columns, 2.0 * len(rows) + 0.6),
-                             squeeze=False)
+    fig, axes = plt.subplots(len(rows), columns, figsize=(2.2 * columns + (1.2 if class_names
+                                                                           else 0),
+                                                           2.0 * len(rows) + 0.4), squeeze=False)
     cmap = plt.get_cmap("tab10", max(n_classes, 2))
     for r, (image, masks) in enumerate(rows):
         axes[r, 0].imshow(np.clip(np.asarray(image), 0, 1))
@@ -325,10 +329,10 @@ def segmentation_masks(rows, path, n_classes: int, class_names=(), title: str = 
     for ax in axes.ravel():
         ax.axis("off")
     if class_names:
+        # an axes legend (right of the first row), which tight_layout makes room for
         handles = [plt.Rectangle((0, 0), 1, 1, color=cmap(i)) for i in range(len(class_names))]
-        fig.legend(handles, class_names, loc="lower center", ncol=min(len(class_names), 6),
-                   fontsize=7)
+        axes[0, -1].legend(handles, class_names, loc="upper left", bbox_to_anchor=(1.02, 1),
+                           fontsize=7, frameon=False)
     if title:
         fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.06 if class_names else 0, 1, 1))
     return save(fig, path)
