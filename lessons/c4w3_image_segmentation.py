@@ -115,7 +115,8 @@ def run(ctx):
     ctx.section("What the skip connections buy")
     ctx.log(f"mean IoU {ctx.results['mean_iou']:.3f} with skips, "
             f"{ctx.results['mean_iou_without_skips']:.3f} without; pixel accuracy "
-            f"{ctx.results['pixel_accuracy']:.3f} and {ctx.results['pixel_accuracy_without_skips']:.3f}")
+            f"{ctx.results['pixel_accuracy']:.3f} and "
+            f"{ctx.results['pixel_accuracy_without_skips']:.3f}")
     plots.learning_curves(curves, ctx.path("learning_curves.png"), metrics=("loss", "accuracy"),
                           title="U-Net with and without skip connections "
                                 "(solid: train, dashed: held-out frames)")

@@ -147,8 +147,9 @@ def run(ctx):
     ## Targets and the detector
     model = detection.tiny_yolo((SIZE, SIZE, 3), anchors, len(classes))
     grid = tuple(int(d) for d in model.output.shape[1:3])
-    encode = lambda data: np.stack([detection.encode_targets(b, c, anchors, grid, len(classes))  # noqa: E731
-                                    for b, c in zip(data.boxes, data.classes)])
+    def encode(data):  # (n, S, S, A, 5 + C): each box in its cell and best anchor
+        return np.stack([detection.encode_targets(b, c, anchors, grid, len(classes))
+                         for b, c in zip(data.boxes, data.classes)])
     y_train, y_test = encode(train), encode(test)
     model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss=YoloLoss())
     ctx.section(f"Training a tiny YOLO: grid {grid[0]}x{grid[1]}, {len(anchors)} anchors, "

@@ -156,8 +156,8 @@ def test_yolo_head_decodes_as_documented():
     r, c, a = 2, 1, 1
     np.testing.assert_allclose(out[0, r, c, a, 0], (c + sig(t[0, r, c, a, 0])) / 4, rtol=1e-5)
     np.testing.assert_allclose(out[0, r, c, a, 1], (r + sig(t[0, r, c, a, 1])) / 3, rtol=1e-5)
-    np.testing.assert_allclose(out[0, r, c, a, 2:4], np.array(anchors[a]) * np.exp(t[0, r, c, a, 2:4]),
-                               rtol=1e-5)
+    np.testing.assert_allclose(out[0, r, c, a, 2:4],
+                               np.array(anchors[a]) * np.exp(t[0, r, c, a, 2:4]), rtol=1e-5)
     np.testing.assert_allclose(out[0, r, c, a, 4], sig(t[0, r, c, a, 4]), rtol=1e-5)
     e = np.exp(t[0, r, c, a, 5:])
     np.testing.assert_allclose(out[0, r, c, a, 5:], e / e.sum(), rtol=1e-5)
@@ -186,10 +186,11 @@ def _loss_numpy(y_true, y_pred, lc=5.0, ln=0.5):
     eps = 1e-7
     gh, gw = y_pred.shape[1:3]
     obj = y_true[..., 4]
+    root = lambda g, v: np.sqrt(g * v + eps)  # noqa: E731
     coord = lc * obj * ((gw * (y_pred[..., 0] - y_true[..., 0])) ** 2
                         + (gh * (y_pred[..., 1] - y_true[..., 1])) ** 2
-                        + (np.sqrt(gw * y_pred[..., 2] + eps) - np.sqrt(gw * y_true[..., 2] + eps)) ** 2
-                        + (np.sqrt(gh * y_pred[..., 3] + eps) - np.sqrt(gh * y_true[..., 3] + eps)) ** 2)
+                        + (root(gw, y_pred[..., 2]) - root(gw, y_true[..., 2])) ** 2
+                        + (root(gh, y_pred[..., 3]) - root(gh, y_true[..., 3])) ** 2)
     conf = np.clip(y_pred[..., 4], eps, 1 - eps)
     objectness = -(obj * np.log(conf) + ln * (1 - obj) * np.log(1 - conf))
     cls = -obj * np.sum(y_true[..., 5:] * np.log(np.clip(y_pred[..., 5:], eps, 1 - eps)), -1)

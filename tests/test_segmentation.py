@@ -154,4 +154,5 @@ def test_lesson_bad_data_flags_are_one_line(tmp_path, capsys):
     assert LESSON.main(["--data", "carla", "--data-path", str(tmp_path), "--out",
                         str(tmp_path / "out"), "--no-export"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 2 and "needs --data-path" in err[0] and "CameraRGB/ and CameraMask/" in err[1]
+    assert len(err) == 2 and "needs --data-path" in err[0]
+    assert "CameraRGB/ and CameraMask/" in err[1]

@@ -209,7 +209,7 @@ def yolo_eval(yolo_outputs, image_shape=(720, 1280), max_boxes=10, score_thresho
     return yolo_non_max_suppression(scores, boxes, classes, max_boxes, iou_threshold)
 
 
-# -- NMS in NumPy, IoU on arrays ----------------------------------------------------------------------
+# -- NMS in NumPy, IoU on arrays -------------------------------------------------------------------
 def box_iou_matrix(boxes1, boxes2):
     """Pairwise IoU of two arrays of corner boxes ``(n, 4)`` and ``(k, 4)`` -> ``(n, k)``.
 
@@ -256,7 +256,7 @@ def greedy_nms(boxes, scores, max_boxes=10, iou_threshold=0.5):
     return np.asarray(keep, "int64")
 
 
-# -- anchors, targets, decoding -----------------------------------------------------------------------
+# -- anchors, targets, decoding --------------------------------------------------------------------
 def wh_iou(wh, anchors):
     """IoU of boxes and anchors by size only (both centred at the origin): ``(n, k)``.
 
@@ -403,7 +403,7 @@ def centre_to_corners(boxes, image_shape):
                      (b[:, 1] + b[:, 3] / 2) * h, (b[:, 0] + b[:, 2] / 2) * w], axis=1)
 
 
-# -- mean average precision -------------------------------------------------------------------------
+# -- mean average precision ------------------------------------------------------------------------
 def precision_recall(detections, ground_truth, class_id, iou_threshold=0.5):
     """The precision-recall curve of one class over a set of images (PASCAL VOC matching).
 
@@ -500,7 +500,7 @@ def mean_average_precision(detections, ground_truth, num_classes, iou_threshold=
 
 
 def precision_at(detections, ground_truth, num_classes, iou_threshold=0.5):
-    """Precision and recall of all detections as given (no ranking): (TP / detections, TP / objects).
+    """Precision and recall of the detections as given: ``(TP / detections, TP / objects)``.
 
     Course 4, week 3; lesson c4w3_object_detection.
 

@@ -29,7 +29,7 @@ from tfcourse.checks import check_int, check_number, invalid
 
 
 def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
-    """The U-Net's down block: CONV 3×3 → ReLU → CONV 3×3 → ReLU (→ dropout) (→ max pool 2×2).
+    """The U-Net's down block: CONV 3×3, ReLU, CONV 3×3, ReLU (, dropout) (, max pool 2×2).
 
     Course 4, week 3; lesson c4w3_image_segmentation.
 

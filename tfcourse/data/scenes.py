@@ -262,7 +262,7 @@ def road_scenes(n, size=(64, 64), pedestrian_rate=0.35, seed=0):
     return SegmentationScenes(images, masks, ROAD_CLASSES)
 
 
-# -- loaders for a user's own data --------------------------------------------------------------------
+# -- loaders for a user's own data -----------------------------------------------------------------
 def _read_image(path, size):
     from PIL import Image, UnidentifiedImageError
 
