@@ -480,7 +480,9 @@ def test_c4w3_image_segmentation_full_run(tmp_path):
     finds the lane markings (one to two pixels wide), the network without skips does not.
 
     Budget: the lesson's own (1 500 frames, 12 epochs, two networks; minutes). Seed 1:
-    SEG_FULL."""
+    pixel accuracy 0.990, mean IoU 0.821, lane markings 0.95, vehicles 0.91, pedestrians 0.11;
+    without skips 0.922 / 0.446 / 0.00 / 0.00 / 0.00 (265 s of CPU, 14 min wall on the loaded
+    machine). Only seed 1 was run."""
     from lessons.c4w3_image_segmentation import LESSON
 
     assert LESSON.main(["--out", str(tmp_path), "--no-export", "--quiet"]) == 0
