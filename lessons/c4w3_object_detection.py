@@ -81,8 +81,9 @@ def add_arguments(parser):
                         help=f"generated training scenes (default {TRAIN_SCENES}; "
                              f"{FAST_TRAIN_SCENES} with --fast)")
     parser.add_argument("--weights-path", type=Path, default=None,
-                        help="a .weights.h5 file of this lesson's detector (e.g. "
-                             "<out>/detector.weights.h5 of an earlier run): load it, no training")
+                        help="a .weights.h5 file of this lesson's detector (<out>/detector."
+                             "weights.h5 of an earlier run with the same data and --seed: the "
+                             "anchors come from the data): load it, no training")
 
 
 def course_yolo_eval_score():
@@ -147,11 +148,11 @@ def run(ctx):
     ## Targets and the detector
     model = detection.tiny_yolo((SIZE, SIZE, 3), anchors, len(classes))
     grid = tuple(int(d) for d in model.output.shape[1:3])
+
     def encode(data):  # (n, S, S, A, 5 + C): each box in its cell and best anchor
         return np.stack([detection.encode_targets(b, c, anchors, grid, len(classes))
                          for b, c in zip(data.boxes, data.classes)])
     y_train, y_test = encode(train), encode(test)
-    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss=YoloLoss())
     ctx.section(f"Training a tiny YOLO: grid {grid[0]}x{grid[1]}, {len(anchors)} anchors, "
                 f"{model.count_params():,} parameters")
     if ctx.args.weights_path is not None:
@@ -164,6 +165,7 @@ def run(ctx):
                              f"detector ({str(exc).splitlines()[0]})") from None
         ctx.log(f"weights loaded from {ctx.args.weights_path}; no training")
     else:
+        model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss=YoloLoss())
         history = model.fit(train.images, y_train, batch_size=BATCH_SIZE, epochs=ctx.epochs,
                             validation_data=(test.images, y_test), verbose=0,
                             callbacks=ctx.callbacks("yolo")).history

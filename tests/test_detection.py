@@ -345,3 +345,29 @@ def test_lesson_bad_label_folder_is_one_line(tmp_path, capsys):
                         str(tmp_path / "out"), "--no-export"]) == 2
     err = capsys.readouterr().err
     assert err.strip().count("\n") == 0 and "has no label file a.txt" in err
+
+
+def test_lesson_trains_on_a_yolo_folder_and_reloads_its_weights(tmp_path):
+    """--data yolo_folder on five small labelled images the test makes; then --weights-path with
+    the weights that run saved: no training, the same held-out figures."""
+    import json
+
+    from lessons.c4w3_object_detection import LESSON
+
+    folder = tmp_path / "images"
+    folder.mkdir()
+    data = scenes.detection_scenes(5, size=32, seed=5)
+    for i in range(5):
+        _write_png(folder / f"{i}.png", data.images[i] * 255)
+        (folder / f"{i}.txt").write_text("".join(
+            f"{c} {x} {y} {w} {h}\n" for (x, y, w, h), c in zip(data.boxes[i], data.classes[i])))
+    flags = ["--data", "yolo_folder", "--data-path", str(folder), "--epochs", "1", "--no-export",
+             "--quiet"]
+    assert LESSON.main([*flags, "--out", str(tmp_path / "a")]) == 0
+    first = json.loads((tmp_path / "a" / "results.json").read_text())
+    weights = tmp_path / "a" / "detector.weights.h5"
+    assert weights.is_file() and "final_train_loss" in first
+    assert LESSON.main([*flags, "--weights-path", str(weights), "--out", str(tmp_path / "b")]) == 0
+    second = json.loads((tmp_path / "b" / "results.json").read_text())
+    assert "final_train_loss" not in second  # loaded, not trained
+    assert second["map50"] == first["map50"] and second["precision"] == first["precision"]
