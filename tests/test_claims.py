@@ -51,6 +51,8 @@ BUDGETS = {
     "c3w2_transfer_learning": ["--epochs", "20"],
     "c4w1_convolution": ["--epochs", "15"],
     "c4w2_residual_networks": FULL,
+    "c4w3_image_segmentation": ["--scenes", "500", "--epochs", "4"],
+    "c4w3_object_detection": ["--scenes", "1500", "--epochs", "3"],
     "c4w4_face_recognition": ["--epochs", "5", "--people", "40"],
     "c4w4_neural_style_transfer": FULL,
     "c5w1_rnn": ["--epochs", "10"],
@@ -453,6 +455,67 @@ def test_c4w2_residual_networks(tmp_path):
         "the plain network's training loss falls far more slowly")
     best_transfer = max(r["transfer_test_accuracy"], r["finetuned_test_accuracy"])
     assert best_transfer > r["scratch_test_accuracy"], "transfer beats scratch"
+
+
+@slow_if("c4w3_object_detection")
+def test_c4w3_object_detection(tmp_path):
+    """A tiny YOLO trained from scratch on generated scenes detects held-out objects (mAP@0.5
+    >= 0.5), and non-max suppression raises the precision of its boxes and the mAP.
+
+    Budget: 1 500 of the 4 000 training scenes, 3 of the 6 epochs (about 33 s of CPU, user
+    time, measured on a loaded machine). Seed 1: mAP 0.891 with NMS, 0.797 without; precision
+    0.487 against 0.238 (3.9 against 8.2 boxes per image at score >= 0.05). With 1 200 scenes
+    the mAP was 0.36: the detector needs a few hundred updates before its boxes are good, hence
+    this budget. Full run (4 000 scenes, 6 epochs; 84 s of CPU, 6 min wall on the loaded
+    machine), seed 1: mAP 0.976 against 0.947, precision 0.953 against 0.558; anchors' mean
+    best IoU 0.780 against 0.664 for one square anchor. The course's yolo_eval value (171.60194) is
+    checked on the way. Only seed 1 was run."""
+    r = run("c4w3_object_detection", tmp_path)
+    assert r["course_yolo_eval_score_2"] == pytest.approx(171.60194, abs=1e-3)
+    assert r["map50"] >= 0.5, "the detector finds held-out objects"
+    assert r["precision"] >= r["precision_without_nms"] + 0.15, "NMS removes duplicate boxes"
+    assert r["map50"] >= r["map50_without_nms"], "duplicates are false positives: NMS helps mAP"
+    assert r["boxes_per_image"] < r["boxes_per_image_without_nms"]
+    assert r["anchor_mean_iou"] > r["one_square_anchor_mean_iou"] + 0.05, (
+        "k-means anchors fit the boxes better than one square anchor")
+    assert 1 <= r["boxes_found_example"] <= 2 * r["boxes_true_example"]
+
+
+@slow_if("c4w3_image_segmentation")
+def test_c4w3_image_segmentation(tmp_path):
+    """The course's U-Net segments held-out road-like frames, and the same network without its
+    skip connections is far behind in mean IoU (and in pixel accuracy).
+
+    Budget: 500 of the 1 500 training frames, 4 of the 12 epochs (about 55 s of CPU, user
+    time, measured on a loaded machine: over the ~40 s target, see the report). Seed 1:
+    U-Net pixel accuracy 0.887, mean IoU 0.421 (other, sky and road learned; lane markings,
+    vehicles and pedestrians not yet); without skips 0.692 / 0.246. At this budget the gap is
+    mostly how much faster the U-Net learns; the thin lane markings, which only the full run
+    separates, are asserted in the slow test below. 400 frames x 3 epochs (45 s) gave
+    0.409 / 0.080: the network without skips had hardly started. Only seed 1 was run."""
+    r = run("c4w3_image_segmentation", tmp_path)
+    assert r["pixel_accuracy"] >= 0.8
+    assert r["mean_iou"] >= r["mean_iou_without_skips"] + 0.1, "skip connections raise mean IoU"
+    assert r["pixel_accuracy"] > r["pixel_accuracy_without_skips"]
+
+
+@pytest.mark.slow
+def test_c4w3_image_segmentation_full_run(tmp_path):
+    """At the full budget the skip connections make the difference on the thin class: the U-Net
+    finds the lane markings (one to two pixels wide), the network without skips does not.
+
+    Budget: the lesson's own (1 500 frames, 12 epochs, two networks; minutes). Seed 1:
+    pixel accuracy 0.990, mean IoU 0.821, lane markings 0.95, vehicles 0.91, pedestrians 0.11;
+    without skips 0.922 / 0.446 / 0.00 / 0.00 / 0.00 (265 s of CPU, 14 min wall on the loaded
+    machine). Only seed 1 was run."""
+    from lessons.c4w3_image_segmentation import LESSON
+
+    assert LESSON.main(["--out", str(tmp_path), "--no-export", "--quiet"]) == 0
+    r = json.loads((tmp_path / "results.json").read_text())
+    assert r["pixel_accuracy"] >= 0.95 and r["mean_iou"] >= 0.7
+    assert r["mean_iou"] >= r["mean_iou_without_skips"] + 0.2, "skip connections raise mean IoU"
+    assert r["iou_lane_marking"] >= 0.7 and r["iou_lane_marking_without_skips"] <= 0.3, (
+        "the thin class needs the encoder's fine maps")
 
 
 # ---------------------------------------------------------------- Course 5

@@ -35,6 +35,9 @@ C4 W1     ``convolution``; ``scratch.cnn`` (NumPy,     ``c4w1_convolution``
           the course's forward and backward passes)
 C4 W2     ``layers`` (residual blocks), ``resnet``,    ``c4w2_residual_networks``
           ``transfer``
+C4 W3     ``detection``, ``segmentation``,             ``c4w3_object_detection``,
+          ``layers.YoloHead``, ``losses.YoloLoss``,    ``c4w3_image_segmentation``
+          ``data.scenes``
 C4 W4     ``faces``, ``data.faces``, ``style``,        ``c4w4_face_recognition``,
           ``data.style_images``                        ``c4w4_neural_style_transfer``
 C5 W1     ``sequence``, ``data.names``;                ``c5w1_rnn``, ``c5w1_time_series``,

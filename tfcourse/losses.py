@@ -1,7 +1,9 @@
-"""Losses of the course that Keras does not have as such (Course 3, week 2).
+"""Losses of the course that Keras does not have as such (Courses 3 and 4).
 
 - :class:`MaskedBinaryCrossentropy` — the multi-task logistic loss, summed over the tasks whose
-  label is present (the course's multi-task learning with missing labels).
+  label is present (the course's multi-task learning with missing labels; Course 3, week 2).
+- :class:`YoloLoss` — the YOLO detector's loss: box position and size, objectness, class
+  (Course 4, week 3).
 
 Registered as serializable (``tfcourse>MaskedBinaryCrossentropy``), so a ``.keras`` file compiled
 with it loads once this module is imported.
@@ -64,4 +66,71 @@ class MaskedBinaryCrossentropy(keras.losses.Loss):
         return {**super().get_config(), "missing": self.missing, "from_logits": self.from_logits}
 
 
-__all__ = ["MaskedBinaryCrossentropy"]
+
+
+@keras.saving.register_keras_serializable(package="tfcourse")
+class YoloLoss(keras.losses.Loss):
+    """The YOLO loss on a :class:`tfcourse.layers.YoloHead` output: boxes, objectness, classes.
+
+    Course 4, week 3; lesson c4w3_object_detection.
+
+    With targets from :func:`tfcourse.detection.encode_targets` (``[x, y, w, h, 1, one-hot]`` in
+    the cell and anchor responsible for an object, zeros elsewhere) and 1^obj that responsibility
+    mask, summed over the S_h × S_w cells and A anchors of an image (YOLOv1's sum-squared box
+    terms, with YOLOv2's logistic objectness and a softmax class term)::
+
+        L = λ_coord Σ 1^obj [ (S_w(x̂ − x))² + (S_h(ŷ − y))²
+                              + (√(S_w ŵ) − √(S_w w))² + (√(S_h ĥ) − √(S_h h))² ]
+            − Σ 1^obj log p̂_c − λ_noobj Σ (1 − 1^obj) log(1 − p̂_c)
+            − Σ 1^obj Σ_i p_i log p̂_i
+
+    Positions are measured in cells (so that an error of a cell counts the same on any grid),
+    sizes through their square roots (an error matters more on a small box than on a large
+    one); λ_coord = 5 and λ_noobj = 0.5 (YOLOv1's) balance the few responsible anchors against
+    the many empty ones. The batch mean of L is the loss.
+
+    Variant: Keras has no YOLO loss. The objectness terms are exactly
+    ``keras.losses.binary_crossentropy`` on p̂_c (unit weight for 1^obj, λ_noobj for the rest)
+    and the class term is ``keras.losses.categorical_crossentropy`` on the responsible vectors
+    (tested), with predictions clipped to [1e-7, 1 − 1e-7] as Keras does. YOLOv2 also skips the
+    objectness penalty of an empty anchor whose box overlaps an object (IoU > 0.6); this loss
+    does not (simpler, and NMS removes the duplicates that this lets survive).
+
+    Args:
+        lambda_coord: weight of the box terms.
+        lambda_noobj: weight of the objectness term of the anchors without an object.
+    """
+
+    def __init__(self, lambda_coord: float = 5.0, lambda_noobj: float = 0.5,
+                 name: str = "yolo_loss", reduction="sum_over_batch_size", dtype=None):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        for arg, value in (("lambda_coord", lambda_coord), ("lambda_noobj", lambda_noobj)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise invalid(arg, "a number >= 0", value, "YoloLoss")
+        self.lambda_coord = float(lambda_coord)
+        self.lambda_noobj = float(lambda_noobj)
+
+    def call(self, y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        y_true = ops.cast(y_true, y_pred.dtype)
+        eps = 1e-7
+        grid_h = ops.cast(ops.shape(y_pred)[1], y_pred.dtype)
+        grid_w = ops.cast(ops.shape(y_pred)[2], y_pred.dtype)
+        obj = y_true[..., 4]  # (batch, S_h, S_w, A)
+        dx = grid_w * (y_pred[..., 0] - y_true[..., 0])
+        dy = grid_h * (y_pred[..., 1] - y_true[..., 1])
+        dw = ops.sqrt(grid_w * y_pred[..., 2] + eps) - ops.sqrt(grid_w * y_true[..., 2] + eps)
+        dh = ops.sqrt(grid_h * y_pred[..., 3] + eps) - ops.sqrt(grid_h * y_true[..., 3] + eps)
+        coord = self.lambda_coord * obj * (dx ** 2 + dy ** 2 + dw ** 2 + dh ** 2)
+        conf = ops.clip(y_pred[..., 4], eps, 1 - eps)
+        objectness = -(obj * ops.log(conf) + self.lambda_noobj * (1 - obj) * ops.log(1 - conf))
+        probs = ops.clip(y_pred[..., 5:], eps, 1 - eps)
+        classes = -obj * ops.sum(y_true[..., 5:] * ops.log(probs), axis=-1)
+        return ops.sum(coord + objectness + classes, axis=(1, 2, 3))  # (batch,)
+
+    def get_config(self):
+        return {**super().get_config(), "lambda_coord": self.lambda_coord,
+                "lambda_noobj": self.lambda_noobj}
+
+
+__all__ = ["MaskedBinaryCrossentropy", "YoloLoss"]

@@ -414,3 +414,102 @@ def timings(series: dict, path, title: str = "", xlabel: str = "size n",
     if title:
         fig.suptitle(title)
     return save(fig, path)
+
+
+def detections(panels, path, class_names, title: str = "", columns: int = 4) -> Path:
+    """Images with boxes drawn on them: each panel ``(label, image, boxes, classes, scores)``.
+
+    ``boxes`` are corners ``(y1, x1, y2, x2)`` in pixels (the layout of
+    :func:`tfcourse.detection.yolo_eval`); ``scores`` may be None (ground truth: dashed boxes).
+    Each class has its own colour.
+
+    Course 4, week 3; lesson c4w3_object_detection.
+    """
+    plt = pyplot()
+    panels = list(panels)
+    if not panels:
+        raise invalid("panels", "a non-empty list of (label, image, boxes, classes, scores)",
+                      panels, "detections")
+    columns = max(1, min(columns, len(panels)))
+    rows = -(-len(panels) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.8 * rows), squeeze=False)
+    colours = plt.get_cmap("tab10")
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, (label, image, boxes, classes, scores) in zip(axes.ravel(), panels):
+        ax.imshow(np.clip(np.asarray(image), 0, 1))
+        for k, (y1, x1, y2, x2) in enumerate(np.asarray(boxes).reshape(-1, 4)):
+            c = int(np.asarray(classes).reshape(-1)[k])
+            ax.add_patch(plt.Rectangle((x1 - 0.5, y1 - 0.5), x2 - x1, y2 - y1, fill=False,
+                                       lw=1.5, color=colours(c % 10),
+                                       ls="-" if scores is not None else "--"))
+            text = class_names[c] if c < len(class_names) else str(c)
+            if scores is not None:
+                text += f" {float(np.asarray(scores).reshape(-1)[k]):.2f}"
+            ax.text(x1, y1 - 1, text, fontsize=6, color="white", va="bottom",
+                    bbox={"facecolor": colours(c % 10), "alpha": 0.8, "pad": 1, "lw": 0})
+        ax.set_title(label, fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return save(fig, path)
+
+
+def precision_recall_curves(curves: dict, path, title: str = "",
+                            linestyle=lambda label: "-") -> Path:
+    """Precision against recall, one line per entry ``label -> (recall, precision)``.
+
+    ``linestyle(label)`` gives each line's style (e.g. dashed for an ablation).
+
+    Course 4, week 3; lesson c4w3_object_detection.
+    """
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    for label, (recall, precision) in curves.items():
+        ax.step(np.concatenate([[0], recall]), np.concatenate([[1], precision]), where="post",
+                label=label, ls=linestyle(label))
+    ax.set_xlabel("recall")
+    ax.set_ylabel("precision")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.05)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    if title:
+        ax.set_title(title, fontsize=8)
+    return save(fig, path)
+
+
+def segmentation_masks(rows, path, n_classes: int, class_names=(), title: str = "") -> Path:
+    """One row per example: the image, then label maps ``(label, mask)`` side by side.
+
+    ``rows`` is a list of ``(image, [(label, mask), ...])``; masks are integer class maps drawn
+    with one colour per class (a shared legend below).
+
+    Course 4, week 3; lesson c4w3_image_segmentation.
+    """
+    plt = pyplot()
+    rows = list(rows)
+    if not rows:
+        raise invalid("rows", "a non-empty list of (image, [(label, mask), ...])", rows,
+                      "segmentation_masks")
+    columns = 1 + max(len(masks) for _, masks in rows)
+    fig, axes = plt.subplots(len(rows), columns, figsize=(2.2 * columns + (1.2 if class_names
+                                                                           else 0),
+                                                           2.0 * len(rows) + 0.4), squeeze=False)
+    cmap = plt.get_cmap("tab10", max(n_classes, 2))
+    for r, (image, masks) in enumerate(rows):
+        axes[r, 0].imshow(np.clip(np.asarray(image), 0, 1))
+        axes[r, 0].set_title("image" if r == 0 else "", fontsize=8)
+        for c, (label, mask) in enumerate(masks, 1):
+            axes[r, c].imshow(np.asarray(mask), cmap=cmap, vmin=-0.5, vmax=n_classes - 0.5,
+                              interpolation="nearest")
+            axes[r, c].set_title(label, fontsize=8)
+    for ax in axes.ravel():
+        ax.axis("off")
+    if class_names:
+        # an axes legend (right of the first row), which tight_layout makes room for
+        handles = [plt.Rectangle((0, 0), 1, 1, color=cmap(i)) for i in range(len(class_names))]
+        axes[0, -1].legend(handles, class_names, loc="upper left", bbox_to_anchor=(1.02, 1),
+                           fontsize=7, frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return save(fig, path)

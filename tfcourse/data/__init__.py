@@ -53,6 +53,14 @@ analogy questions       C5 W2        c5w2_word_vectors           shipped (2100 o
 load_analogy_questions                                           word2vec's) [11]     [11]
 Emojify sentences       C5 W2        c5w2_emojify                shipped (200 train  Apache-2.0 [1]
 load_emojify                                                     + 100 test)
+detection scenes        C4 W3        c4w3_object_detection       generated on        Apache-2.0 [1],
+detection_scenes [12]                                             sklearn photos [9]  photos [9]
+road scenes             C4 W3        c4w3_image_segmentation     generated on        as above
+road_scenes [12]                                                  sklearn photos [9]
+YOLO-labelled folder    C4 W3        c4w3_object_detection       the user's files    the user's
+load_detection_folder                (``--data yolo_folder``)
+CARLA-style folder      C4 W3        c4w3_image_segmentation     the user's files    the user's
+[12]                                  (``--data carla``)
 ======================  ===========  ==========================  ==================  ==============
 
 [1] This package's own code and files (the project's licence). [2] The course's
@@ -73,6 +81,8 @@ Flickr under CC BY 2.0 (attribution in scikit-learn's ``datasets/images/README.t
 Stanford's ``glove.6B.50d.txt`` (``--data-path``); Pennington, Socher and Manning (2014).
 [11] word2vec's ``questions-words.txt`` (Mikolov et al., 2013), 150 questions per section,
 attribution in the file.
+[12] In :mod:`tfcourse.data.scenes`: ``detection_scenes``, ``road_scenes``,
+``load_detection_folder``, ``load_segmentation_folder``.
 
 Modules, one job each: :mod:`~tfcourse.data.dataset` (the :class:`Dataset` record),
 :mod:`~tfcourse.data.planar` (flower, moons, circles, football), :mod:`~tfcourse.data.houses`,
@@ -84,8 +94,10 @@ Modules, one job each: :mod:`~tfcourse.data.dataset` (the :class:`Dataset` recor
 (parametric faces), :mod:`~tfcourse.data.style_images` (the style-transfer photographs),
 :mod:`~tfcourse.data.glove`
 (GloVe vectors; :mod:`~tfcourse.data._parquet` reads the package's word index),
-:mod:`~tfcourse.data.emojify`, :mod:`~tfcourse.data.analogies` and :mod:`~tfcourse.data.strips`
-(numbers written with the digits, and the fixed segmenter that cuts them).
+:mod:`~tfcourse.data.emojify`, :mod:`~tfcourse.data.analogies`, :mod:`~tfcourse.data.strips`
+(numbers written with the digits, and the fixed segmenter that cuts them) and
+:mod:`~tfcourse.data.scenes` (generated detection and segmentation scenes, and the folder
+loaders).
 
 Arrays are examples × features (Keras's layout, the transpose of the course's NumPy layout);
 labels are integer vectors of shape ``(m,)``.

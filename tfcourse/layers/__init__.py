@@ -16,6 +16,7 @@ layer                         course            module       Keras twin
 :class:`PositionalEmbedding`  Course 5, week 4  transformer  none: ``Embedding`` + sinusoids
 :class:`LearnedQueries`       Course 5, week 4  transformer  none: a learned weight, broadcast
 :class:`MixedActivationDense` Course 1, week 3  mixed        ``Dense`` + an activation per slice
+:class:`YoloHead`             Course 4, week 3  yolo         none: the course's ``yolo_head``
 ============================  ================  ===========  ====================================
 
 The function :func:`positional_encoding` (Course 5, week 4) is the table PositionalEmbedding adds.
@@ -26,7 +27,8 @@ from tfcourse.layers.dropout import InvertedDropout
 from tfcourse.layers.mixed import MixedActivationDense, even_split
 from tfcourse.layers.residual import ConvolutionalBlock, IdentityBlock
 from tfcourse.layers.transformer import LearnedQueries, PositionalEmbedding, positional_encoding
+from tfcourse.layers.yolo import YoloHead
 
 __all__ = ["AttentionDecoder", "BatchNorm", "ConvolutionalBlock", "IdentityBlock",
            "InvertedDropout", "LearnedQueries", "MixedActivationDense", "OneStepAttention",
-           "PositionalEmbedding", "even_split", "positional_encoding"]
+           "PositionalEmbedding", "YoloHead", "even_split", "positional_encoding"]
