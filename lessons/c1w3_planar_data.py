@@ -32,6 +32,15 @@ between the two pure ones: well above pure ReLU, a few points below pure tanh. T
 carve two petal lines and the ReLU units add wedges; nothing is gained over tanh alone here, and
 mixing is rare in practice, but it is legitimate.
 
+Side by side (the last section): the course's own NumPy code, ``tfcourse.scratch.planar.
+nn_model`` (the assignment's functions, float64, its seeding: np.random.seed(3) and
+0.01·randn weights), and a Keras [2, 4, 1] network started from *those* weights
+(``keras_mlp``: the Keras kernel is Wᵀ), same data, rate and iterations: the same cost curve
+(``max_cost_curve_gap``: the largest difference of the cost every 100 iterations, float32
+round-off amplified by 10 000 steps), the same accuracy (the course's 90.5 %), and the wall
+time each took (``scratch_seconds``, ``keras_seconds``: measured, so in ``timings.json`` and the
+report page, not in ``results.json``).
+
 Data: the flower is generated with the course's own formula and seed, so the points are the
 course's points (see ``tfcourse.data.flower``). Like the course, accuracies are on the 400
 training points; the lesson also reports a fresh draw of 400 points (seed 2) as a held-out check.
@@ -40,16 +49,22 @@ differ from the course's by a few points; the shape of the table is the same.
 
 Outputs: ``learning_curves.png`` (cost per iteration for each hidden size),
 ``decision_boundaries.png``, ``activations.png``, ``hidden_size_sweep.png`` (measured vs course),
-``mixed_activations.png`` (mixed vs pure hidden layers, mean over seeds),
+``mixed_activations.png`` (mixed vs pure hidden layers, mean over seeds), ``side_by_side.png``
+(the NumPy and Keras cost curves),
 ``results.json``, TensorBoard logs, and the n_h = 4 model exported to
 ``saved_models/c1w3_planar_data/``.
 """
+import time
+
 import keras
+import numpy as np
 
 from tfcourse import data, plots
 from tfcourse.layers import MixedActivationDense
 from tfcourse.lesson import Lesson
 from tfcourse.metrics import accuracy
+from tfcourse.scratch import planar
+from tfcourse.scratch.bridge import fit_recording_cost, keras_mlp, max_curve_gap
 from tfcourse.training import fit_steps
 
 LEARNING_RATE = 1.2  # the course's rate for full-batch gradient descent
@@ -153,6 +168,32 @@ def run(ctx):
                                for kind, m in mix_models.items()}, ds.x_train, ds.y_train,
                               ctx.path("mixed_boundaries.png"),
                               title="Mixed and pure hidden layers (first seed)")
+
+    ## Side by side: the course's own NumPy network and Keras, from the same weights
+    ctx.section("Side by side: tfcourse.scratch.planar.nn_model (NumPy) and Keras [2, 4, 1], "
+                "same initial weights")
+    X64, Y64 = ds.x_train.T.astype("float64"), ds.y_train[None, :].astype("float64")
+    start = time.perf_counter()
+    parameters, scratch_costs = planar.nn_model(X64, Y64, 4, steps, return_costs=True)
+    ctx.timing("scratch_seconds", time.perf_counter() - start)
+    np.random.seed(3)  # nn_model's own seeding: the weights it started from
+    twin = keras_mlp(planar.initialize_parameters(2, 4, 1), ("tanh", "sigmoid"), dtype="float32")
+    twin.compile(optimizer=keras.optimizers.SGD(LEARNING_RATE), loss="binary_crossentropy")
+    keras_costs, keras_seconds, _ = fit_recording_cost(twin, X64, Y64, steps,
+                                                       callbacks=ctx.callbacks("side_by_side"))
+    ctx.timing("keras_seconds", keras_seconds)
+    scratch_predictions = planar.predict(parameters, X64)
+    ctx.record("scratch_accuracy", float(np.mean(scratch_predictions == Y64)), course=0.905)
+    ctx.record("side_by_side_keras_accuracy", accuracy(twin, ds.x_train, ds.y_train))
+    ctx.record("max_cost_curve_gap", max_curve_gap(scratch_costs, keras_costs))
+    ctx.log(f"NumPy: train accuracy {ctx.results['scratch_accuracy']:.3f} in "
+            f"{ctx.timings['scratch_seconds']:.2f} s; Keras: "
+            f"{ctx.results['side_by_side_keras_accuracy']:.3f} in {keras_seconds:.2f} s; cost "
+            f"curves at most {ctx.results['max_cost_curve_gap']:.1e} apart")
+    plots.side_by_side_costs({"tfcourse.scratch (NumPy, float64)": scratch_costs,
+                              "Keras (float32)": keras_costs},
+                             ctx.path("side_by_side.png"), every=100,
+                             title="Flower: nn_model and Keras [2, 4, 1], same start")
 
     ## Plots
     plots.learning_curves(curves, ctx.path("learning_curves.png"), metrics=("loss", "accuracy"),

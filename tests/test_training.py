@@ -77,11 +77,11 @@ def test_full_batch_equals_plain_keras_fit():
 
 @pytest.mark.parametrize("steps, log_every", [(40, 10), (26, 6)])
 def test_full_batch_with_xla_equals_plain_keras_fit_to_round_off(steps, log_every):
-    # The default for a full batch: the block compiled with XLA, whose kernels round
-    # differently; the same updates to float32 round-off, and the same number of them.
+    # A full batch's block compiled with XLA (the default from XLA_STEPS steps on), whose
+    # kernels round differently: the same updates to float32 round-off, and as many.
     x, y = _data()
     model = _tiny_model()
-    history = fit_steps(model, x, y, steps, log_every=log_every)
+    history = fit_steps(model, x, y, steps, log_every=log_every, jit_compile=True)
     assert int(model.optimizer.iterations.numpy()) == steps
     twin = _tiny_model()
     plain = twin.fit(x, y, batch_size=len(x), epochs=steps, shuffle=False, verbose=0)
@@ -109,7 +109,7 @@ def test_a_step_xla_cannot_compile_runs_without_it():
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="tanh"),
                               Opaque(), keras.layers.Dense(1, activation="sigmoid")])
     model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
-    history = fit_steps(model, x, y, 20, log_every=10)
+    history = fit_steps(model, x, y, 20, log_every=10, jit_compile=True)
     assert int(model.optimizer.iterations.numpy()) == 20
     assert len(history.history["loss"]) == 2
 
