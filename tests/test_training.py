@@ -212,3 +212,31 @@ def test_fit_steps_rejects_bad_steps():
     with pytest.raises(ValueError, match=r"argument `steps` must be a positive integer. "
                                          r"Received: steps=0"):
         fit_steps(_tiny_model(), np.zeros((4, 2)), np.zeros(4), 0)
+
+
+def test_xla_by_default_for_long_full_batch_runs_without_random_layers():
+    from tfcourse.layers import InvertedDropout
+    from tfcourse.training import XLA_STEPS, _CompiledFullBatchBlock, _draws_random_numbers
+
+    seen = []
+    original = _CompiledFullBatchBlock.__init__
+
+    def spy(self, steps, xla=True):
+        seen.append(xla)
+        original(self, steps, xla)
+
+    x, y = _data()
+    plain = _tiny_model()
+    dropout = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="tanh"),
+                                InvertedDropout(0.2, seed=1),
+                                keras.layers.Dense(1, activation="sigmoid")])
+    dropout.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
+    assert not _draws_random_numbers(plain) and _draws_random_numbers(dropout)
+    _CompiledFullBatchBlock.__init__ = spy
+    try:
+        fit_steps(plain, x, y, XLA_STEPS, log_every=XLA_STEPS)
+        fit_steps(_tiny_model(), x, y, 40, log_every=10)
+        fit_steps(dropout, x, y, XLA_STEPS, log_every=XLA_STEPS)
+    finally:
+        _CompiledFullBatchBlock.__init__ = original
+    assert seen == [True, False, False]

@@ -32,7 +32,8 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
 
     ``jit_compile``: ``True`` compiles a full batch's block of steps with XLA, ``False`` never;
     ``None`` (the default) does for full-batch runs of at least :data:`XLA_STEPS` steps, where
-    the compile pays for itself. XLA's kernels round differently from TensorFlow's, so its
+    the compile pays for itself, of a model without random layers (dropout: XLA's CPU random
+    numbers are slow). XLA's kernels round differently from TensorFlow's, so its
     weights agree with Keras's step-by-step ``fit`` to float32 round-off rather than bit for
     bit; without XLA the updates are bit-identical.
 
@@ -92,7 +93,11 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
         callbacks.insert(0, _StopAfter(steps, block))
     # XLA's compile (~0.3 s for the course's networks) pays for itself after a few thousand
     # steps (~85 µs saved per step); shorter full-batch runs skip it unless asked.
-    xla = full_batch and (jit_compile is True or (jit_compile is None and steps >= XLA_STEPS))
+    # XLA's CPU random-number kernels are slow (a dropout network's step: ~8x slower than
+    # without XLA), so a model that draws random numbers (a layer with a SeedGenerator) skips
+    # it too unless asked.
+    xla = full_batch and (jit_compile is True or (jit_compile is None and steps >= XLA_STEPS
+                                                  and not _draws_random_numbers(model)))
     with _steps_per_execution(model, block, same_batch=full_batch, xla=xla,
                               one_batch_dev=one_batch_dev):
         return model.fit(ds, epochs=epochs, steps_per_epoch=log_every, verbose=0,
@@ -113,6 +118,13 @@ def log_interval(steps: int) -> int:
     Course 1, weeks 2 and 4; lessons c1w2_logistic_regression, c1w4_deep_network.
     """
     return max(1, min(steps, 10), -(-steps // 100))
+
+
+def _draws_random_numbers(model) -> bool:
+    """Whether a layer of ``model`` owns a ``keras.random.SeedGenerator`` (dropout and the
+    like). Relies on Keras 3's ``Layer._seed_generators`` (keras/src/layers/layer.py, 3.15),
+    the list a layer keeps of the generators set as its attributes."""
+    return any(getattr(layer, "_seed_generators", None) for layer in model._flatten_layers())
 
 
 class _StopAfter(keras.callbacks.Callback):
