@@ -287,3 +287,20 @@ def test_transformer_course_test_inputs_save_and_greedy_decode(tmp_path):
     np.testing.assert_allclose(loaded(x), probs, atol=1e-6)
     with pytest.raises(ValueError, match="Transformer: argument `target_vocab_size`"):
         Transformer(1, 4, 2, 8, 30, 0, 5, 6)
+
+
+def test_greedy_decoder_layer_equals_the_growing_prefix_loop(tmp_path):
+    from tfcourse.layers import GreedyDecoder
+
+    keras.utils.set_random_seed(3)
+    trans = Transformer(1, 8, 2, 8, 12, 7, 6, 4)
+    x = np.array([[3, 1, 4, 1, 5, 0], [2, 7, 1, 8, 0, 0]], "float32")
+    want = np.asarray(greedy_decode(trans, x, 4, start_id=6))
+    ids = keras.Input((6,), dtype="float32")
+    model = keras.Model(ids, GreedyDecoder(trans, 4, 6)(ids))
+    np.testing.assert_allclose(model.predict(x, verbose=0), want, atol=1e-5)
+    model.save(tmp_path / "g.keras")
+    loaded = keras.saving.load_model(tmp_path / "g.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), want, atol=1e-5)
+    with pytest.raises(ValueError, match="GreedyDecoder: argument `steps`"):
+        GreedyDecoder(trans, 0, 6)

@@ -20,7 +20,8 @@ layer                         course            module       Keras twin
 :class:`Encoder`              Course 5, week 4  course_tr…   none: Embedding + PE + EncoderLayers
 :class:`DecoderLayer`         Course 5, week 4  course_tr…   none: Keras's MHA ×2, Dense, LayerNorm
 :class:`Decoder`              Course 5, week 4  course_tr…   none: Embedding + PE + DecoderLayers
-:class:`Transformer`          Course 5, week 4  course_tr…   none (a ``keras.Model``)
+:class:`Transformer`          Course 5, week 4  course_tr…   none: Encoder + Decoder + Dense   
+:class:`GreedyDecoder`        Course 5, week 4  course_tr…   none: the course's decoding loop
 ============================  ================  ===========  ====================================
 
 ``course_tr…`` is :mod:`tfcourse.layers.course_transformer`, the course's Transformer piece by
@@ -34,7 +35,8 @@ from tfcourse.layers.batch_norm import BatchNorm
 from tfcourse.layers.dropout import InvertedDropout
 from tfcourse.layers.residual import ConvolutionalBlock, IdentityBlock
 from tfcourse.layers.course_transformer import (Decoder, DecoderLayer, Encoder, EncoderLayer,
-                                                FullyConnected, MultiHeadAttention, Transformer,
+                                                FullyConnected, GreedyDecoder, MultiHeadAttention,
+                                                Transformer,
                                                 create_look_ahead_mask, create_padding_mask,
                                                 get_angles, greedy_decode, positional_encoding,
                                                 scaled_dot_product_attention)
@@ -44,6 +46,6 @@ __all__ = ["AttentionDecoder", "BatchNorm", "ConvolutionalBlock", "IdentityBlock
            "InvertedDropout", "LearnedQueries", "OneStepAttention", "PositionalEmbedding",
            "positional_encoding",
            # the course's Transformer (course_transformer)
-           "Decoder", "DecoderLayer", "Encoder", "EncoderLayer", "FullyConnected",
+           "Decoder", "DecoderLayer", "Encoder", "EncoderLayer", "FullyConnected", "GreedyDecoder",
            "MultiHeadAttention", "Transformer", "create_look_ahead_mask", "create_padding_mask",
            "get_angles", "greedy_decode", "scaled_dot_product_attention"]

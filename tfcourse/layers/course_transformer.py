@@ -134,7 +134,12 @@ def scaled_dot_product_attention(q, k, v, mask):
     logits = matmul_qk / ops.sqrt(dk)
     if mask is not None:
         logits = logits + (1.0 - ops.cast(mask, logits.dtype)) * _NEG
-    attention_weights = ops.softmax(logits, axis=-1)
+    if k.shape[-2] == 1:
+        # one key: its weight is 1 whatever the logit (Keras warns on a softmax over size 1;
+        # greedy decoding's first step attends over the start token alone)
+        attention_weights = ops.ones_like(logits)
+    else:
+        attention_weights = ops.softmax(logits, axis=-1)
     output = ops.matmul(attention_weights, v)  # (..., seq_len_q, depth_v)
     return output, attention_weights
 
@@ -516,7 +521,7 @@ class Decoder(_CourseCallOrder, keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="tfcourse")
-class Transformer(_CourseCallOrder, keras.Model):
+class Transformer(_CourseCallOrder, keras.layers.Layer):
     """The course's Transformer: Encoder → Decoder → Dense(target_vocab_size, softmax).
 
     enc = Encoder(input_sentence, enc_padding_mask)
@@ -524,6 +529,10 @@ class Transformer(_CourseCallOrder, keras.Model):
     probabilities = softmax(dec W + b)
 
     Course 5, week 4; lesson c5w4_transformer.
+
+    The course's is a ``tf.keras.Model``; this one is a Layer (Keras 3 forbids nothing here, but
+    a Layer nests in functional models — the lesson's teacher-forcing and greedy-decoding
+    models share one Transformer — and saves with them). Keras has no Transformer twin.
 
     Args (the course's order): num_layers, embedding_dim, num_heads, fully_connected_dim,
     input_vocab_size, target_vocab_size, max_positional_encoding_input,
@@ -583,9 +592,10 @@ class Transformer(_CourseCallOrder, keras.Model):
         return {**super().get_config(), **self.settings}
 
     def build_from_config(self, config):
-        # Built by its first call: a functional model that wraps it (the lessons' training and
-        # greedy-decoding models) calls it again while it is being loaded, before the weights
-        # are read. Keras's default would try build(input_shape) with the first input only.
+        # Built by its first call (two inputs; Keras's default would call build() with the
+        # first input's shape only, which creates nothing): a functional model that wraps it
+        # calls it while it is being loaded, and GreedyDecoder.build calls it, before the
+        # weights are read.
         pass
 
     @classmethod
@@ -599,8 +609,9 @@ def greedy_decode(transformer, input_ids, steps, start_id):
     """Translate ``input_ids`` by feeding the decoder its own argmax outputs, ``steps`` times.
 
     y⁽⁰⁾ = [start];  y⁽ᵗ⁾ = y⁽ᵗ⁻¹⁾ ⊕ argmax P(· | x, y⁽ᵗ⁻¹⁾)_t  (the course's inference loop).
-    Token ids fed back are ``argmax + 1``: the decoder vocabulary keeps 0 for padding, 1…V for
-    the V outputs and ``start_id`` for the start token.
+    The fed-back ids are the argmax over the Transformer's ``target_vocab_size`` outputs (the
+    course's convention: one vocabulary for the decoder's input and output); ``start_id`` is
+    the start token.
 
     Course 5, week 4; lesson c5w4_transformer.
 
@@ -621,6 +632,72 @@ def greedy_decode(transformer, input_ids, steps, start_id):
                            look_ahead_mask=create_look_ahead_mask(t + 1),
                            dec_padding_mask=enc_mask)
         probs.append(p[:, -1:, :])  # (m, 1, V): the newest position
-        nxt = ops.cast(ops.argmax(p[:, -1:, :], axis=-1), "int32") + 1  # (m, 1)
+        nxt = ops.cast(ops.argmax(p[:, -1:, :], axis=-1), "int32")  # (m, 1)
         dec_in = ops.concatenate([dec_in, nxt], axis=1)
     return ops.concatenate(probs, axis=1)
+
+
+@keras.saving.register_keras_serializable(package="tfcourse")
+class GreedyDecoder(keras.layers.Layer):
+    """:func:`greedy_decode` as one layer with a loop that is traced once: ids → probabilities.
+
+    dec⁽⁰⁾ = [start, 0, …, 0];  dec⁽ᵗ⁺¹⁾[t + 1] = argmax P(· | x, dec⁽ᵗ⁾)[t]  for t < steps − 1;
+    output = P(· | x, dec⁽ˢᵗᵉᵖˢ⁻¹⁾)   (m, steps, target_vocab_size)
+
+    Course 5, week 4; lesson c5w4_transformer.
+
+    The same numbers as :func:`greedy_decode` (the tests compare them): the decoder always reads
+    a full-length input whose unwritten positions are padding, and the look-ahead mask keeps
+    position t from seeing them, so each step's newest prediction is the one the growing prefix
+    would give. The loop is ``keras.ops.fori_loop``, so a SavedModel holds two calls of the
+    Transformer (the loop body and the last pass) rather than ``steps`` of them. No Keras twin.
+
+    Args:
+        transformer: a :class:`Transformer` (its weights are this layer's).
+        steps: output length.
+        start_id: the start token's id in the target vocabulary.
+    """
+
+    def __init__(self, transformer, steps, start_id, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(transformer, dict):  # from_config
+            transformer = keras.saving.deserialize_keras_object(transformer)
+        if not isinstance(transformer, Transformer):
+            raise invalid("transformer", "a tfcourse.layers.Transformer",
+                          type(transformer).__name__, "GreedyDecoder")
+        self.transformer = transformer
+        self.steps = check_int("steps", steps, low=1, owner="GreedyDecoder")
+        self.start_id = check_int("start_id", start_id, low=0, owner="GreedyDecoder")
+
+    def build(self, ids_shape):
+        if not self.transformer.weights:  # e.g. when a saved model is loaded
+            self.transformer(ops.zeros((1, ids_shape[1])), ops.zeros((1, self.steps)),
+                             training=False)
+
+    def call(self, input_ids):
+        pad = create_padding_mask(input_ids)  # (m, 1, T_x)
+        look_ahead = create_look_ahead_mask(self.steps)
+        first = ops.cast(ops.equal(ops.arange(self.steps), 0), "int32")[None, :]  # (1, steps)
+        dec = ops.cast(ops.zeros_like(input_ids[:, :1]), "int32") + first * self.start_id
+
+        def probabilities(dec):
+            p, _ = self.transformer(input_ids, dec, training=False, enc_padding_mask=pad,
+                                    look_ahead_mask=look_ahead, dec_padding_mask=pad)
+            return p  # (m, steps, V)
+
+        def step(t, dec):
+            best = ops.cast(ops.argmax(probabilities(dec), axis=-1), "int32")  # (m, steps)
+            shifted = ops.concatenate([ops.zeros_like(best[:, :1]), best[:, :-1]], axis=1)
+            put = ops.cast(ops.equal(ops.arange(self.steps), t + 1), "int32")[None, :]
+            return dec * (1 - put) + shifted * put  # writes best[:, t] at position t + 1
+
+        dec = ops.fori_loop(0, self.steps - 1, step, dec)
+        return probabilities(dec)
+
+    def compute_output_shape(self, ids_shape):
+        return (ids_shape[0], self.steps, self.transformer.settings["target_vocab_size"])
+
+    def get_config(self):
+        return {**super().get_config(),
+                "transformer": keras.saving.serialize_keras_object(self.transformer),
+                "steps": self.steps, "start_id": self.start_id}

@@ -24,7 +24,7 @@ class PositionalEmbedding(keras.layers.Layer):
 
     x = Embedding(ids) · √d_model + PE[:T]   (the course's ``Encoder.call`` before its layers)
 
-    Course 5, week 4; lesson c5w4_transformer.
+    Course 5, week 4; used by no lesson since c5w4_transformer moved to the course's Transformer.
 
     Keras has no built-in twin (KerasHub's ``SinePositionEncoding`` interleaves the same
     frequencies the same way); the encoding is checked against the course's formula in the tests.
@@ -68,7 +68,7 @@ class PositionalEmbedding(keras.layers.Layer):
 class LearnedQueries(keras.layers.Layer):
     """``steps`` learned query vectors, repeated for every example: (m, …) → (m, steps, d).
 
-    Course 5, week 4; lesson c5w4_transformer.
+    Course 5, week 4; used by no lesson since c5w4_transformer moved to the course's Transformer.
 
     The decoder side of a non-autoregressive Transformer: instead of feeding its own previous
     outputs (the course's decoder with a look-ahead mask), each output position t has a learned
