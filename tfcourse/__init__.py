@@ -32,7 +32,9 @@ C4 W2     ``layers`` (residual blocks), ``resnet``,    ``c4w2_residual_networks`
           ``transfer``
 C5 W1     ``sequence``, ``data.names``                 ``c5w1_rnn``, ``c5w1_time_series``
 C5 W3     ``layers`` (attention), ``data.dates``       ``c5w3_attention``
-C5 W4     ``layers`` (positional embedding)            ``c5w4_transformer``
+C5 W3     ``trigger_word``, ``data.speech``            ``c5w3_trigger_word``
+C5 W4     ``layers`` (the course's Transformer,        ``c5w4_transformer``
+          ``course_transformer``)
 ========  ===========================================  =========================================
 
 Shared machinery: ``lesson`` (flags, output folder, seeding, results, export), ``plots`` (every
