@@ -103,7 +103,7 @@ def run(ctx):
     ctx.record("audio_source", source)
     rng = np.random.default_rng(ctx.seed)
     negatives_words = speech.NEAR_MISSES + speech.BACKGROUND_WORDS[:4]
-    per_voice = 2 if ctx.fast else 4
+    per_voice = 1 if ctx.fast else 4
     sets = {}
     for split, voices in (("train", train_voices), ("test", test_voices)):
         sets[split] = (word_clips(source, voices, [speech.TRIGGER], per_voice, rng),
@@ -115,7 +115,7 @@ def run(ctx):
 
     ## The training set, the course's way
     ctx.section("Synthesizing 10-second clips")
-    n_train, n_test = (48, 24) if ctx.fast else (ctx.args.train_size, 200)
+    n_train, n_test = (32, 16) if ctx.fast else (ctx.args.train_size, 200)
     np.random.seed(ctx.seed)  # the course's functions draw from NumPy's global generator
     x_train, y_train = make_set(n_train, *sets["train"], rng)
     x_test, y_test = make_set(n_test, *sets["test"], rng)
