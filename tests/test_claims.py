@@ -492,8 +492,14 @@ def test_c5w4_transformer(tmp_path):
     assert r["exact_match_accuracy"] >= 0.9, "self-attention learns the date translation"
 
 
-@pytest.mark.skipif(not __import__("tfcourse.data.speech", fromlist=["x"]).espeak_available(),
-                    reason="the claim is about speech: needs espeakng-loader (pip install -e '.[speech]')")
+def _espeak_available():
+    from tfcourse.data.speech import espeak_available
+
+    return espeak_available()
+
+
+@pytest.mark.skipif(not _espeak_available(),
+                    reason="a claim about speech: needs pip install -e '.[speech]'")
 @slow_if("c5w3_trigger_word")
 def test_c5w3_trigger_word(tmp_path):
     """The course's Conv1D + GRU model finds "activate" said by voices it never heard, with few
