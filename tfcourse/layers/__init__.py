@@ -18,9 +18,9 @@ layer                         course            module       Keras twin
 :class:`MultiHeadAttention`   Course 5, week 4  course_tr…   ``keras.layers.MultiHeadAttention``
 :class:`EncoderLayer`         Course 5, week 4  course_tr…   none: Keras's MHA, Dense, LayerNorm
 :class:`Encoder`              Course 5, week 4  course_tr…   none: Embedding + PE + EncoderLayers
-:class:`DecoderLayer`         Course 5, week 4  course_tr…   none: Keras's MHA ×2, Dense, LayerNorm
+:class:`DecoderLayer`         Course 5, week 4  course_tr…   none: Keras's MHA, Dense, LayerNorm
 :class:`Decoder`              Course 5, week 4  course_tr…   none: Embedding + PE + DecoderLayers
-:class:`Transformer`          Course 5, week 4  course_tr…   none: Encoder + Decoder + Dense   
+:class:`Transformer`          Course 5, week 4  course_tr…   none: Encoder + Decoder + Dense
 :class:`GreedyDecoder`        Course 5, week 4  course_tr…   none: the course's decoding loop
 ============================  ================  ===========  ====================================
 
