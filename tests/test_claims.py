@@ -62,10 +62,11 @@ BUDGETS = {
     "c5w1_jazz": FULL,
     "c5w2_word_vectors": FULL,  # nothing is trained
     "c5w2_emojify": ["--epochs", "15"],
+    "c5w3_trigger_word": ["--train-size", "300", "--epochs", "12"],
 }
 
 # too long for the default suite even at the smallest budget that keeps the claim
-SLOW = {"c4w2_residual_networks", "c5w3_attention", "c5w1_jazz",
+SLOW = {"c4w2_residual_networks", "c5w3_attention", "c5w1_jazz", "c5w3_trigger_word",
         "c3w2_end_to_end"}  # ten CNN trainings of 1 500 steps: ~4 min on a loaded 2-core machine
 
 
@@ -571,11 +572,14 @@ def test_c5w3_attention(tmp_path):
 
 @slow_if("c5w4_transformer")
 def test_c5w4_transformer(tmp_path):
-    """The positional encoding is the course's formula; a small Transformer learns the dates.
+    """The positional encoding is the course's formula; the course's Transformer (teacher
+    forcing, tested by greedy decoding) learns the dates.
 
-    Budget: 5 of the 20 epochs. Seed 1: 0.962 exact (full run: 0.979 held-out); the
-    Transformer, which reads all positions at once, gets there faster per epoch than
-    week 3's recurrent attention model (0.78 after 3 epochs)."""
+    Budget: 5 of the 20 epochs. Seed 1: 0.969 exact, 0.993 per character (the lesson's
+    earlier encoder + learned-queries model: 0.962; its full run 0.979; the course's
+    Transformer's full run was not measured). The Transformer, which reads all positions at
+    once, gets there faster per epoch than week 3's recurrent attention model (0.78 after
+    3 epochs)."""
     r = run("c5w4_transformer", tmp_path)
     assert r["positional_encoding_max_abs_difference"] < 1e-5
     assert r["exact_match_accuracy"] >= 0.9, "self-attention learns the date translation"
@@ -771,3 +775,31 @@ def test_c3w2_pipeline_wins_small_end_to_end_wins_large(tmp_path):
     assert r["end_to_end_accuracy_10000"] > r["pipeline_accuracy_10000"], (
         "with 10 000 strips end to end overtakes the pipeline, whose segmenter cuts digits")
     assert r["crossover_examples"] is not None and 1000 <= r["crossover_examples"] <= 10_000
+
+
+def _espeak_available():
+    from tfcourse.data.speech import espeak_available
+
+    return espeak_available()
+
+
+@pytest.mark.skipif(not _espeak_available(),
+                    reason="a claim about speech: needs pip install -e '.[speech]'")
+@slow_if("c5w3_trigger_word")
+def test_c5w3_trigger_word(tmp_path):
+    """The course's Conv1D + GRU model finds "activate" said by voices it never heard, with few
+    false alarms; frame accuracy misleads: never firing is right on ~93 % of the steps and finds
+    no event.
+
+    Budget: 300 of the 600 training clips, 12 of the 25 epochs; slow (about 5 minutes on a
+    loaded 2-core machine: 500 synthesized clips, GRUs over 246 steps). Seed 1 (eSpeak NG
+    voices, 4 held out): event F1 0.81 (precision 0.88, recall 0.75), 1.1 false alarms per
+    minute, frame accuracy 0.976 against 0.932 for a model that never fires. Only seed 1 was
+    run. Without eSpeak NG the lesson uses synthetic chirps, a different claim: skipped."""
+    r = run("c5w3_trigger_word", tmp_path)
+    assert r["audio_source"] == "espeak"
+    assert r["event_f1"] >= 0.6, "the detector finds most activates of held-out voices"
+    assert r["false_alarms_per_minute"] <= 3.0
+    assert r["all_zeros_frame_accuracy"] >= 0.85 and r["all_zeros_event_f1"] == 0, (
+        "a detector that never fires looks good per frame and finds nothing")
+    assert r["frame_accuracy"] > r["all_zeros_frame_accuracy"]

@@ -299,7 +299,8 @@ def test_positional_encoding_is_the_course_formula():
             angle = pos / 10000 ** (2 * (k // 2) / d)
             want[pos, k] = np.sin(angle) if k % 2 == 0 else np.cos(angle)
     got = np.asarray(positional_encoding(positions, d))
-    assert got.shape == (positions, d)
+    assert got.shape == (1, positions, d)  # the course's leading batch axis
+    got = got[0]
     np.testing.assert_allclose(got, want, atol=1e-5)
     assert abs(got[1, 0] - np.sin(1.0)) < 1e-6 and abs(got[1, 1] - np.cos(1.0)) < 1e-6
     assert abs(got[3, 2] - np.sin(3 / 10000 ** (2 / 8))) < 1e-6  # pos 3, i = 1
@@ -312,7 +313,7 @@ def test_positional_embedding_adds_scaled_embedding_and_encoding():
     ids = np.array([[1, 2, 3, 0], [4, 4, 4, 4]], "float32")
     out = np.asarray(layer(ids))
     table = np.asarray(layer.embedding.embeddings)
-    want = table[ids.astype(int)] * np.sqrt(6) + np.asarray(positional_encoding(10, 6))[:4]
+    want = table[ids.astype(int)] * np.sqrt(6) + np.asarray(positional_encoding(10, 6))[0, :4]
     np.testing.assert_allclose(out, want, atol=1e-5)
     clone = PositionalEmbedding.from_config(layer.get_config())
     assert clone.get_config()["max_length"] == 10

@@ -48,7 +48,9 @@ C5 W1     ``sequence``, ``data.names``;                ``c5w1_rnn``, ``c5w1_time
 C5 W2     ``embeddings``, ``data.glove``,              ``c5w2_word_vectors``, ``c5w2_emojify``
           ``data.emojify``, ``data.analogies``
 C5 W3     ``layers`` (attention), ``data.dates``       ``c5w3_attention``
-C5 W4     ``layers`` (positional embedding)            ``c5w4_transformer``
+C5 W3     ``trigger_word``, ``data.speech``            ``c5w3_trigger_word``
+C5 W4     ``layers`` (the course's Transformer,        ``c5w4_transformer``
+          ``course_transformer``)
 C1 W2-4   ``scratch`` (``basics``, ``logistic``,       ``c1w2_logistic_regression``,
           ``planar``, ``deep``): the course's NumPy    ``c1w3_planar_data``,
           code, twin-tested against Keras              ``c1w4_deep_network``

@@ -1,10 +1,13 @@
 """The Transformer's input and output positions as Keras layers (Course 5, week 4).
 
-- :func:`positional_encoding` — the course's sinusoidal encodings, a (positions, d) table.
+- :func:`positional_encoding` — the course's sinusoidal encodings, a (1, positions, d) table
+  (defined with the rest of the course's Transformer in :mod:`tfcourse.layers.course_transformer`).
 - :class:`PositionalEmbedding` — token embedding · √d + positional encoding (the encoder input).
 - :class:`LearnedQueries` — one learned query per output position (a non-autoregressive decoder).
 
-The attention itself is ``keras.layers.MultiHeadAttention`` (the course's ``MultiHeadAttention``).
+These two serve a non-autoregressive encoder + learned-queries model on top of
+``keras.layers.MultiHeadAttention``; the course's own encoder-decoder Transformer is in
+:mod:`tfcourse.layers.course_transformer`.
 """
 from __future__ import annotations
 
@@ -12,25 +15,7 @@ import keras
 from keras import ops
 
 from tfcourse.checks import check_int
-
-
-def positional_encoding(positions: int, d: int):
-    """The course's sinusoidal positional encodings, shape (positions, d).
-
-    PE(pos, 2i) = sin(pos / 10000^(2i/d)),   PE(pos, 2i+1) = cos(pos / 10000^(2i/d))
-
-    (the course's ``get_angles`` uses i = k // 2 for column k, so columns 2i and 2i+1 share a
-    frequency). The course returns it with a leading batch axis, (1, positions, d).
-
-    Course 5, week 4; lesson c5w4_transformer.
-    """
-    check_int("positions", positions, low=1, owner="positional_encoding")
-    check_int("d", d, low=1, owner="positional_encoding")
-    pos = ops.expand_dims(ops.arange(positions, dtype="float32"), 1)  # (positions, 1)
-    k = ops.arange(d)  # (d,)
-    two_i = ops.cast(2 * (k // 2), "float32")
-    angles = pos / ops.power(10000.0, two_i / d)  # (positions, d)
-    return ops.where(k % 2 == 0, ops.sin(angles), ops.cos(angles))
+from tfcourse.layers.course_transformer import positional_encoding  # (1, positions, d)
 
 
 @keras.saving.register_keras_serializable(package="tfcourse")
@@ -39,7 +24,7 @@ class PositionalEmbedding(keras.layers.Layer):
 
     x = Embedding(ids) · √d_model + PE[:T]   (the course's ``Encoder.call`` before its layers)
 
-    Course 5, week 4; lesson c5w4_transformer.
+    Course 5, week 4; used by no lesson since c5w4_transformer moved to the course's Transformer.
 
     Keras has no built-in twin (KerasHub's ``SinePositionEncoding`` interleaves the same
     frequencies the same way); the encoding is checked against the course's formula in the tests.
@@ -68,7 +53,7 @@ class PositionalEmbedding(keras.layers.Layer):
     def call(self, ids):
         t = ops.shape(ids)[1]
         x = self.embedding(ids) * ops.sqrt(ops.cast(self.d_model, self.compute_dtype))
-        pe = positional_encoding(self.max_length, self.d_model)[:t]  # (T, d)
+        pe = positional_encoding(self.max_length, self.d_model)[0, :t]  # (T, d)
         return x + ops.cast(pe, x.dtype)  # (m, T, d)
 
     def compute_output_shape(self, ids_shape):
@@ -83,7 +68,7 @@ class PositionalEmbedding(keras.layers.Layer):
 class LearnedQueries(keras.layers.Layer):
     """``steps`` learned query vectors, repeated for every example: (m, …) → (m, steps, d).
 
-    Course 5, week 4; lesson c5w4_transformer.
+    Course 5, week 4; used by no lesson since c5w4_transformer moved to the course's Transformer.
 
     The decoder side of a non-autoregressive Transformer: instead of feeding its own previous
     outputs (the course's decoder with a look-ahead mask), each output position t has a learned

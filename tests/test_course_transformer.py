@@ -1,0 +1,306 @@
+"""The course's Transformer (tfcourse.layers.course_transformer) against its printed outputs.
+
+The deterministic pieces (get_angles, positional_encoding, the masks, scaled_dot_product_attention)
+reproduce the assignment's expected outputs on its own test inputs (its latest version: masks with
+1 = keep). The layers with weights are twin-tested: MultiHeadAttention against
+keras.layers.MultiHeadAttention with copied weights, EncoderLayer / DecoderLayer against the
+course's composition of Keras layers with the same weights; on the course's test inputs they are
+checked for shapes and mask structure. (The assignment's printed numbers for those layers come
+from TF 2 / Keras 2's random initializers under set_random_seed(42), which Keras 3 does not
+reproduce.)
+"""
+import keras
+import numpy as np
+import pytest
+
+from tfcourse.layers import (Decoder, DecoderLayer, Encoder, EncoderLayer, MultiHeadAttention,
+                             Transformer, create_look_ahead_mask, create_padding_mask,
+                             get_angles, greedy_decode, positional_encoding,
+                             scaled_dot_product_attention)
+
+# the course's test inputs for scaled_dot_product_attention
+Q = np.array([[1, 0, 1, 1], [0, 1, 1, 1], [1, 0, 0, 1]], "float32")
+K = np.array([[1, 1, 0, 1], [1, 0, 1, 1], [0, 1, 1, 0], [0, 0, 0, 1]], "float32")
+V = np.array([[0, 0], [1, 0], [1, 0], [1, 1]], "float32")
+
+
+def test_get_angles_course_checks():
+    position, d = 4, 16
+    result = get_angles(np.arange(position)[:, None], np.arange(d)[None, :], d)
+    assert isinstance(result, np.ndarray) and result.shape == (position, d)
+    assert np.sum(result[0, :]) == 0
+    assert np.isclose(np.sum(result[:, 0]), position * (position - 1) / 2)
+    assert np.all(result[:, 0::2] == result[:, 1::2]), "columns 2i and 2i+1 share a frequency"
+    assert np.isclose(result[position - 1, d - 1], (position - 1) / np.power(10000, 14.0 / 16.0))
+
+
+def test_positional_encoding_course_checks():
+    position, d = 8, 16
+    pe = positional_encoding(position, d)
+    assert keras.ops.is_tensor(pe) and tuple(pe.shape) == (1, position, d)
+    pe = np.asarray(pe)
+    sin_part, cos_part = pe[:, :, 0::2], pe[:, :, 1::2]
+    np.testing.assert_allclose(sin_part ** 2 + cos_part ** 2, 1.0, atol=1e-6)
+    angles = get_angles(np.arange(position)[:, None], np.arange(d)[None, :], d)[:, 0::2]
+    np.testing.assert_allclose(sin_part[0], np.sin(angles), atol=1e-6)
+    np.testing.assert_allclose(cos_part[0], np.cos(angles), atol=1e-6)
+    with pytest.raises(ValueError, match="positional_encoding: argument `d`"):
+        positional_encoding(4, 0)
+
+
+def test_create_padding_mask_course_output():
+    x = np.array([[7, 6, 0, 0, 1], [1, 2, 3, 0, 0], [0, 0, 0, 4, 5]])
+    mask = np.asarray(create_padding_mask(x))
+    np.testing.assert_array_equal(mask, [[[1, 1, 0, 0, 1]], [[1, 1, 1, 0, 0]],
+                                         [[0, 0, 0, 1, 1]]])
+    # the course then shows softmax(x + (1 - mask) * -1e9): padded positions get weight 0
+    logits = x[:, None, :].astype("float32")
+    masked = np.asarray(keras.ops.softmax(logits + (1 - mask) * -1e9))
+    assert np.all(masked[mask == 0] == 0)
+    np.testing.assert_allclose(masked.sum(-1), 1.0, atol=1e-6)
+
+
+def test_create_look_ahead_mask_course_output():
+    np.testing.assert_array_equal(np.asarray(create_look_ahead_mask(3)),
+                                  [[[1, 0, 0], [1, 1, 0], [1, 1, 1]]])
+    with pytest.raises(ValueError, match="sequence_length"):
+        create_look_ahead_mask(0)
+
+
+def test_scaled_dot_product_attention_course_outputs():
+    attention, weights = scaled_dot_product_attention(Q, K, V, None)
+    assert keras.ops.is_tensor(weights) and tuple(weights.shape) == (3, 4)
+    np.testing.assert_allclose(weights, [[0.2589478, 0.42693272, 0.15705977, 0.15705977],
+                                         [0.2772748, 0.2772748, 0.2772748, 0.16817567],
+                                         [0.33620113, 0.33620113, 0.12368149, 0.2039163]],
+                               atol=1e-6)
+    np.testing.assert_allclose(attention, [[0.74105227, 0.15705977], [0.7227253, 0.16817567],
+                                           [0.6637989, 0.2039163]], atol=1e-6)
+    mask = np.array([[[1, 1, 0, 1], [1, 1, 0, 1], [1, 1, 0, 1]]])
+    attention, weights = scaled_dot_product_attention(Q, K, V, mask)
+    np.testing.assert_allclose(weights[0], [[0.30719590187072754, 0.5064803957939148, 0.0,
+                                             0.18632373213768005],
+                                            [0.3836517333984375, 0.3836517333984375, 0.0,
+                                             0.2326965481042862],
+                                            [0.3836517333984375, 0.3836517333984375, 0.0,
+                                             0.2326965481042862]], atol=1e-6)
+    np.testing.assert_allclose(attention[0], [[0.6928040981292725, 0.18632373213768005],
+                                              [0.6163482666015625, 0.2326965481042862],
+                                              [0.6163482666015625, 0.2326965481042862]],
+                               atol=1e-6)
+
+
+def _keras_twin(num_heads, key_dim, query, value, dropout=0.0):
+    ours = MultiHeadAttention(num_heads, key_dim, dropout=dropout)
+    ref = keras.layers.MultiHeadAttention(num_heads, key_dim, dropout=dropout)
+    ref(query, value)
+    ours(query, value)
+    assert [w.shape for w in ours.get_weights()] == [w.shape for w in ref.get_weights()]
+    ours.set_weights(ref.get_weights())
+    return ours, ref
+
+
+def test_multi_head_attention_equals_keras_with_copied_weights():
+    rng = np.random.default_rng(0)
+    query = rng.normal(size=(2, 4, 5)).astype("float32")
+    value = rng.normal(size=(2, 6, 5)).astype("float32")
+    ours, ref = _keras_twin(3, 2, query, value, dropout=0.3)
+    mask = np.ones((2, 1, 6), "float32")
+    mask[0, 0, 4:] = 0  # padding in the first example
+    for m in (None, mask):
+        out, scores = ours(query, value, attention_mask=m, return_attention_scores=True,
+                           training=False)
+        want, want_scores = ref(query, value, attention_mask=None if m is None else m > 0,
+                                return_attention_scores=True, training=False)
+        np.testing.assert_allclose(out, want, atol=1e-5)
+        np.testing.assert_allclose(scores, want_scores, atol=1e-6)
+    assert np.all(np.asarray(scores)[0, :, :, 4:] == 0), "padded keys get no weight"
+    # a look-ahead mask (1, T, T) broadcasts over batch and heads, as in Keras
+    x = query
+    la = create_look_ahead_mask(4)
+    ours, ref = _keras_twin(2, 3, x, x)
+    np.testing.assert_allclose(ours(x, x, x, attention_mask=la),
+                               ref(x, x, x, attention_mask=np.asarray(la) > 0), atol=1e-5)
+
+
+def test_multi_head_attention_dropout_and_config():
+    x = np.random.default_rng(1).normal(size=(2, 3, 4)).astype("float32")
+    layer = MultiHeadAttention(2, 4, dropout=0.5)
+    a = np.asarray(layer(x, x, training=False))
+    b = np.asarray(layer(x, x, training=True))
+    assert not np.allclose(a, b), "dropout on the attention weights acts in training only"
+    np.testing.assert_allclose(layer(x, x, training=False), a)
+    clone = MultiHeadAttention.from_config(layer.get_config())
+    clone(x, x)
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_allclose(clone(x, x), a, atol=1e-6)
+    with pytest.raises(ValueError, match="MultiHeadAttention: argument `dropout`"):
+        MultiHeadAttention(2, 4, dropout=1.0)
+
+
+def _keras_encoder_layer(layer, x, mask):
+    """The course's EncoderLayer written with Keras's MHA, with ``layer``'s weights."""
+    mha = keras.layers.MultiHeadAttention(layer.num_heads, layer.embedding_dim)
+    mha(x, x, x)
+    mha.set_weights(layer.mha.get_weights())
+    ln1, ln2 = (keras.layers.LayerNormalization(epsilon=layer.layernorm_eps) for _ in range(2))
+    ln1.build(x.shape), ln2.build(x.shape)
+    ln1.set_weights(layer.layernorm1.get_weights())
+    ln2.set_weights(layer.layernorm2.get_weights())
+    out1 = ln1(x + mha(x, x, x, attention_mask=None if mask is None else np.asarray(mask) > 0))
+    return ln2(out1 + layer.ffn(out1))
+
+
+def test_encoder_layer_course_test_inputs_and_keras_twin():
+    q = Q[None]  # the course's EncoderLayer_test input (1, 3, 4)
+    keras.utils.set_random_seed(42)
+    layer = EncoderLayer(4, 2, 8)
+    encoded = layer(q, True, np.array([[1, 0, 1]]))  # the course's call, positional training
+    assert keras.ops.is_tensor(encoded) and tuple(encoded.shape) == (1, 3, 4)
+    np.testing.assert_allclose(np.asarray(encoded).mean(-1), 0, atol=1e-5)  # LayerNorm output
+    for mask in (np.array([[1, 1, 0]]), None):
+        got = layer(q, False, mask)
+        np.testing.assert_allclose(got, _keras_encoder_layer(layer, q, mask), atol=1e-5)
+    clone = EncoderLayer.from_config(layer.get_config())
+    clone(q, training=False)
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_allclose(clone(q, training=False), layer(q, training=False), atol=1e-6)
+    with pytest.raises(ValueError, match="EncoderLayer: argument `embedding_dim`"):
+        EncoderLayer(0, 2, 8)
+    with pytest.raises(ValueError, match="EncoderLayer: argument `dropout_rate`"):
+        EncoderLayer(4, 2, 8, dropout_rate=1.0)
+
+
+def test_encoder_course_test_inputs():
+    keras.utils.set_random_seed(42)
+    enc = Encoder(num_layers=2, embedding_dim=4, num_heads=2, fully_connected_dim=8,
+                  input_vocab_size=32, maximum_position_encoding=5)
+    x = np.array([[2, 1, 3], [1, 2, 0]])
+    out = enc(x, True, None)
+    assert tuple(out.shape) == (2, 3, 4)
+    mask = np.array([[[[1., 1., 1.]]], [[[1., 1., 0.]]]])
+    a = np.asarray(enc(x, False, mask))
+    # masking the padded id 0 makes the second example independent of what sits there
+    b = np.asarray(enc(np.array([[2, 1, 3], [1, 2, 7]]), False, mask))
+    np.testing.assert_allclose(a[1, :2], b[1, :2], atol=1e-5)
+    np.testing.assert_allclose(a[0], b[0], atol=1e-6)
+    # the layer stack is Embedding·√d + PE, then the encoder layers
+    emb = np.asarray(enc.embedding(x)) * 2.0 + np.asarray(positional_encoding(5, 4))[:, :3]
+    for layer in enc.enc_layers:
+        emb = layer(emb, False, mask)
+    np.testing.assert_allclose(a, emb, atol=1e-5)
+    assert Encoder.from_config(enc.get_config()).get_config()["maximum_position_encoding"] == 5
+
+
+def _keras_decoder_layer(layer, x, enc, la, pad):
+    mhas = []
+    for ours, src in ((layer.mha1, x), (layer.mha2, enc)):
+        mha = keras.layers.MultiHeadAttention(layer.num_heads, layer.embedding_dim)
+        mha(x, src, src)
+        mha.set_weights(ours.get_weights())
+        mhas.append(mha)
+    lns = []
+    for ours in (layer.layernorm1, layer.layernorm2, layer.layernorm3):
+        ln = keras.layers.LayerNormalization(epsilon=layer.layernorm_eps)
+        ln.build(x.shape)
+        ln.set_weights(ours.get_weights())
+        lns.append(ln)
+    q1 = lns[0](x + mhas[0](x, x, x, attention_mask=np.asarray(la) > 0))
+    out2 = lns[1](q1 + mhas[1](q1, enc, enc,
+                               attention_mask=None if pad is None else np.asarray(pad) > 0))
+    return lns[2](out2 + layer.ffn(out2))
+
+
+ENC_OUT = np.array([[[-0.40172306, 0.11519244, -1.2322885, 1.5188192],
+                     [0.4017268, 0.33922842, -1.6836855, 0.9427304],
+                     [0.4685002, -1.6252842, 0.09368491, 1.063099]]], "float32")
+
+
+def test_decoder_layer_course_test_inputs_and_keras_twin():
+    keras.utils.set_random_seed(42)
+    layer = DecoderLayer(embedding_dim=4, num_heads=8, fully_connected_dim=32, dropout_rate=0.1,
+                         layernorm_eps=1e-6)
+    q = Q[None]
+    la = create_look_ahead_mask(3)
+    out, w1, w2 = layer(q, ENC_OUT, True, la, None)
+    assert tuple(w1.shape) == tuple(w2.shape) == (1, 8, 3, 3) and tuple(out.shape) == q.shape
+    assert np.all(np.asarray(w1)[0, :, 1, 2] == 0), "position 1 cannot see position 2"
+    np.testing.assert_allclose(np.asarray(w1).sum(-1), 1.0, atol=1e-5)
+    pad = np.array([[[1, 1, 0]]])
+    out, w1, w2 = layer(q, ENC_OUT, False, la, pad)
+    assert np.all(np.asarray(w2)[..., 2] == 0), "the padded encoder position gets no weight"
+    np.testing.assert_allclose(out, _keras_decoder_layer(layer, q, ENC_OUT, la, pad), atol=1e-5)
+    clone = DecoderLayer.from_config(layer.get_config())
+    assert clone.get_config()["fully_connected_dim"] == 32
+
+
+def test_decoder_course_test_inputs():
+    keras.utils.set_random_seed(42)
+    num_layers, num_heads = 7, 3
+    dec = Decoder(num_layers, 4, num_heads, 8, 33, 6)
+    x = np.array([[3, 2, 1], [2, 1, 0]])
+    enc = np.concatenate([ENC_OUT, ENC_OUT[:, ::-1]])
+    out, weights = dec(x, enc, False, create_look_ahead_mask(3), None)
+    assert tuple(out.shape) == enc.shape
+    keys = list(weights)
+    assert len(keys) == 2 * num_layers
+    assert keys[:2] == ["decoder_layer1_block1_self_att", "decoder_layer1_block2_decenc_att"]
+    assert tuple(weights[keys[1]].shape) == (2, num_heads, 3, 3)
+    first = np.asarray(weights[keys[0]])[0, 0, 1]  # the course prints [0.4848, 0.5152, 0.]
+    assert first[2] == 0 and np.isclose(first.sum(), 1.0, atol=1e-6)
+    out_t, _ = dec(x, enc, True, create_look_ahead_mask(3), create_padding_mask(x))
+    assert not np.allclose(out_t, out), "dropout acts with training=True"
+
+
+def test_transformer_course_test_inputs_save_and_greedy_decode(tmp_path):
+    keras.utils.set_random_seed(42)
+    num_layers, num_heads, target_vocab_size = 6, 4, 35
+    trans = Transformer(num_layers, 4, num_heads, 8, 30, target_vocab_size, 5, 6)
+    a = np.array([[2, 1, 4, 3, 0]])
+    b = np.array([[3, 2, 1, 0, 0]])
+    enc_mask, dec_mask = create_padding_mask(a), create_padding_mask(b)
+    la = create_look_ahead_mask(a.shape[1])
+    translation, weights = trans(a, b, True, enc_mask, la, dec_mask)
+    assert tuple(translation.shape) == (1, 5, target_vocab_size)
+    np.testing.assert_allclose(np.asarray(translation).sum(-1), 1.0, atol=1e-5)
+    keys = list(weights)
+    assert len(keys) == 2 * num_layers
+    assert tuple(weights[keys[1]].shape) == (1, num_heads, 5, 5)
+    first = np.asarray(weights[keys[0]])[0, 0, 1]  # the course: [0.4752, 0.5248, 0, 0, 0]
+    assert np.all(first[2:] == 0) and np.isclose(first.sum(), 1.0, atol=1e-6)
+    assert np.all(np.asarray(weights[keys[1]])[..., 3:] == 0), "dec_padding_mask hides 3, 4"
+    infer, _ = trans(a, b, False, enc_mask, la, dec_mask)
+    np.testing.assert_allclose(trans(a, b, False, enc_mask, la, dec_mask)[0], infer)
+
+    # greedy decoding inside a functional model: one input, one output, saved and reloaded
+    # (a one-layer Transformer keeps the save/load quick)
+    trans = Transformer(1, 4, 2, 8, 30, target_vocab_size, 5, 6)
+    ids = keras.Input((5,), dtype="float32")
+    model = keras.Model(ids, greedy_decode(trans, ids, 3, start_id=34))
+    x = a.astype("float32")
+    probs = np.asarray(model(x))
+    assert probs.shape == (1, 3, target_vocab_size)
+    step0, _ = trans(a, np.array([[34]]), False, enc_mask, create_look_ahead_mask(1), enc_mask)
+    np.testing.assert_allclose(probs[:, 0], np.asarray(step0)[:, 0], atol=1e-5)
+    model.save(tmp_path / "t.keras")
+    loaded = keras.saving.load_model(tmp_path / "t.keras")
+    np.testing.assert_allclose(loaded(x), probs, atol=1e-6)
+    with pytest.raises(ValueError, match="Transformer: argument `target_vocab_size`"):
+        Transformer(1, 4, 2, 8, 30, 0, 5, 6)
+
+
+def test_greedy_decoder_layer_equals_the_growing_prefix_loop(tmp_path):
+    from tfcourse.layers import GreedyDecoder
+
+    keras.utils.set_random_seed(3)
+    trans = Transformer(1, 8, 2, 8, 12, 7, 6, 4)
+    x = np.array([[3, 1, 4, 1, 5, 0], [2, 7, 1, 8, 0, 0]], "float32")
+    want = np.asarray(greedy_decode(trans, x, 4, start_id=6))
+    ids = keras.Input((6,), dtype="float32")
+    model = keras.Model(ids, GreedyDecoder(trans, 4, 6)(ids))
+    np.testing.assert_allclose(model.predict(x, verbose=0), want, atol=1e-5)
+    model.save(tmp_path / "g.keras")
+    loaded = keras.saving.load_model(tmp_path / "g.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), want, atol=1e-5)
+    with pytest.raises(ValueError, match="GreedyDecoder: argument `steps`"):
+        GreedyDecoder(trans, 0, 6)
