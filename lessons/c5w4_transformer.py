@@ -132,7 +132,7 @@ def run(ctx):
 
     ## The dates task
     ctx.section("Dates → ISO with a small Transformer")
-    n_train, n_test = (2000, 500) if ctx.fast else (ctx.args.train_size, 2000)
+    n_train, n_test = (1000, 200) if ctx.fast else (ctx.args.train_size, 2000)
     parts = make_dates(n_train, n_test, ctx.seed)
     (h_train, iso_train, _), (h_test, iso_test, _) = parts["train"], parts["test"]
     x_train, y_train = encode_input(h_train).astype("float32"), encode_output(iso_train)
