@@ -673,22 +673,29 @@ def regret_at(task, trials, n):
     return (task.optimum - true) / (task.optimum - task.expected_random_best(n))
 
 
-def cheap_child(kind, task_name, seeds, checkpoints):
-    """Run in a fresh process: one tuner on one task for every seed; print its normalised
-    regret at each checkpoint, {n: [per seed]}, as JSON."""
+def cheap_child(kinds, task_name, seeds, checkpoints):
+    """Run in a fresh process: each tuner of ``kinds`` on one task for every seed; print the
+    normalised regrets at each checkpoint, {tuner: {n: [per seed]}}, and the seconds per
+    tuner, as JSON."""
     import json
 
     task = cheap_tasks()[task_name]
-    out = {n: [] for n in checkpoints}
-    for seed in seeds:
-        if kind in BUDGET_AWARE:
-            for n in checkpoints:
-                out[n].append(regret_at(task, run_cheap(kind, task, seed, n), n))
-        else:
-            trials = run_cheap(kind, task, seed, max(checkpoints))
-            for n in checkpoints:
-                out[n].append(regret_at(task, trials, n))
-    print("REGRET " + json.dumps(out), flush=True)
+    out, seconds = {}, {}
+    for kind in kinds:
+        t0 = time.time()
+        out[kind] = {n: [] for n in checkpoints}
+        for seed in seeds:
+            if kind in BUDGET_AWARE:
+                for n in checkpoints:
+                    out[kind][n].append(regret_at(task, run_cheap(kind, task, seed, n), n))
+            else:
+                trials = run_cheap(kind, task, seed, max(checkpoints))
+                for n in checkpoints:
+                    out[kind][n].append(regret_at(task, trials, n))
+        seconds[kind] = time.time() - t0
+        print(f"  {task_name:>18} {kind:>16}: {seconds[kind]:6.0f} s", file=sys.stderr,
+              flush=True)
+    print("REGRET " + json.dumps({"regret": out, "seconds": seconds}), flush=True)
 
 
 def report_cheap(args):
@@ -709,23 +716,43 @@ def report_cheap(args):
     tuners = args.cheap_tuners
     print(f"cheap tasks {', '.join(names)}; tuners {', '.join(tuners)}; seeds {seeds[0]}.."
           f"{seeds[-1]}; regret at {checkpoints} trials", flush=True)
-    jobs = [(t, k) for t in names for k in tuners]
+    # One process per task (TensorFlow's import, under Keras Tuner, is paid once per task);
+    # one BLAS thread each: the models' matrices are tiny, and a multithreaded BLAS made every
+    # GP-based tuner (BayesianOptimization's scipy optimizer included) up to 10x slower on a
+    # busy machine.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1"}
 
-    def run(job):
-        task, kind = job
-        t0 = time.time()
-        proc = subprocess.run([sys.executable, __file__, "--cheap-child", kind, task,
+    def run(task):
+        proc = subprocess.run([sys.executable, __file__, "--cheap-child", ",".join(tuners), task,
                                ",".join(map(str, seeds)), ",".join(map(str, checkpoints))],
-                              capture_output=True, text=True, cwd=ROOT)
+                              capture_output=True, text=True, cwd=ROOT, env=env)
         line = [x for x in proc.stdout.splitlines() if x.startswith("REGRET ")]
         if proc.returncode or not line:
-            raise SystemExit(f"{kind} on {task} failed:\n{proc.stderr[-3000:]}")
+            raise SystemExit(f"{task} failed:\n{proc.stderr[-3000:]}")
         reply = json.loads(line[0][len("REGRET "):])
-        print(f"  {task:>18} {kind:>16}: {time.time() - t0:6.0f} s", flush=True)
-        return job, {int(n): v for n, v in reply.items()}
+        print(f"  {task}: " + ", ".join(f"{k} {v:.0f} s" for k, v in reply["seconds"].items()),
+              flush=True)
+        if args.results:  # one line per task as it ends: a cut run still gives its table
+            with open(args.results, "a") as f:
+                f.write(json.dumps({"task": task, "seeds": seeds, "checkpoints": checkpoints,
+                                    **reply}) + "\n")
+        return task, reply["regret"]
 
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = dict(pool.map(run, jobs))
+    if args.from_results:  # the table of an earlier (possibly cut) run, no search
+        by_task = {}
+        with open(args.from_results) as f:
+            for line in f:
+                item = json.loads(line)
+                by_task[item["task"]] = item["regret"]
+                seeds, checkpoints = item["seeds"], item["checkpoints"]
+        names = [t for t in names if t in by_task]
+        tuners = [k for k in tuners if all(k in by_task[t] for t in names)]
+    else:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            by_task = dict(pool.map(run, names))
+    results = {(task, kind): {int(n): v for n, v in by_task[task][kind].items()}
+               for task in names for kind in tuners}
     # results[(task, kind)][n] = [regret per seed]
     print()
     print(f"Normalised regret (0 = optimum, 1 = random search's expected best at the same "
@@ -827,6 +854,10 @@ def main(argv=None):
     p.add_argument("--cheap-tuners", type=cheap_tuner_list, default=CHEAP_TUNERS,
                    help=f"comma-separated tuners of the cheap table (default all: "
                         f"{','.join(CHEAP_TUNERS)})")
+    p.add_argument("--results", metavar="FILE",
+                   help="cheap tasks: append each task's regrets to FILE (JSON lines) as it ends")
+    p.add_argument("--from-results", metavar="FILE",
+                   help="cheap tasks: print the table of the regrets in FILE (no search)")
     p.add_argument("--real-digits", action="store_true",
                    help="instead of the cheap tasks: the lesson's real digits search (trained "
                         "networks, ~1 min per search), worker throughput and memory per trial")
@@ -851,8 +882,8 @@ def main(argv=None):
     p.add_argument("--skip-quality", action="store_true", help="only the workers' throughput")
     args = p.parse_args(argv)
     if args.cheap_child:
-        kind, task, seeds, checkpoints = args.cheap_child
-        return cheap_child(kind, task, [int(s) for s in seeds.split(",")],
+        kinds, task, seeds, checkpoints = args.cheap_child
+        return cheap_child(kinds.split(","), task, [int(s) for s in seeds.split(",")],
                            [int(c) for c in checkpoints.split(",")])
     real = args.real_digits or args.search_child or args.memory_child
     if not real:

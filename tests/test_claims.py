@@ -39,7 +39,7 @@ BUDGETS = {
     "c2w1_regularization": FULL,
     "c2w2_optimization": ["--epochs", "2000"],
     "c2w3_batch_norm": ["--epochs", "5"],
-    "c2w3_hyperparameter_search": ["--trials", "6", "--epochs", "5"],
+    "c2w3_hyperparameter_search": ["--trials", "6", "--epochs", "5", "--no-compare"],
     "c2w3_softmax": FULL,
     "c3w1_bias_variance": ["--epochs", "20"],
     "c3w2_data_mismatch": ["--epochs", "15"],
