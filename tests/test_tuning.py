@@ -657,7 +657,8 @@ def bowl(values):
 
 def region_oracle(directory, seed=0, max_trials=12, **settings):
     oracle = tuning.CoarseToFineOracle(OBJECTIVE, max_trials=max_trials, seed=seed,
-                                       hyperparameters=space2())
+                                       hyperparameters=space2(),
+                                       max_consecutive_failed_trials=100)
     for name, value in settings.items():
         setattr(oracle, name, value)
     oracle.verbose = 0
@@ -719,20 +720,22 @@ def test_region_shrinks_after_failures_failed_trials_included(tmp_path):
 
 def test_region_restarts_from_a_fresh_round_0_when_it_collapses(tmp_path):
     """Scores only get worse: with failure_tolerance=1 and length_min=0.3 the region halves at
-    trials 6 (0.4) and 7 (0.2 < 0.3: collapsed). Trial 7 starts restart 1 with a new Latin
-    hypercube over the whole space (4 trials, one per quarter of each axis), then a new model
-    of its own trials only."""
+    trials 7 (0.4) and 8 (0.2 < 0.3: collapsed; 14 trials: a round 0 of 5). Trial 8 starts
+    restart 1 with a new Latin hypercube over the whole space (5 trials, one per fifth of
+    each axis), then a new model of its own trials only."""
     oracle = drive_scores(region_oracle(tmp_path, max_trials=14, failure_tolerance=1,
                                         length_min=0.3), lambda i, v: -float(i))
+    assert oracle.initial_trials() == 5
     restarts = [oracle.regions[str(i)]["restart"] for i in range(14)]
-    assert restarts == [0] * 7 + [1] * 7
-    assert [oracle.round_of(i) for i in range(14)] == [0] * 4 + [1] * 3 + [0] * 4 + [1] * 3
-    assert oracle.region["start"] == 7 and oracle.regions["11"]["length"] == 0.8
+    assert restarts == [0] * 8 + [1] * 6
+    assert [oracle.round_of(i) for i in range(14)] == [0] * 5 + [1] * 3 + [0] * 5 + [1]
+    assert [oracle.regions[str(i)]["length"] for i in range(5, 8)] == [0.8, 0.8, 0.4]
+    assert oracle.region["start"] == 8 and oracle.regions["13"]["length"] == 0.8
     hps = {hp.name: hp for hp in oracle.hyperparameters.space}
     for name in ("learning_rate", "one_minus_beta"):
-        cells = sorted(int(4 * hps[name].value_to_prob(
-            oracle.trials[f"{i:02d}"].hyperparameters.values[name])) for i in range(7, 11))
-        assert cells == [0, 1, 2, 3], (name, cells)
+        cells = sorted(int(5 * hps[name].value_to_prob(
+            oracle.trials[f"{i:02d}"].hyperparameters.values[name])) for i in range(8, 13))
+        assert cells == [0, 1, 2, 3, 4], (name, cells)
 
 
 def test_failed_trials_steer_the_region_away(tmp_path):
