@@ -731,8 +731,9 @@ def report_cheap(args):
         checkpoints.append(args.trials)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     tuners = args.cheap_tuners
-    print(f"cheap tasks {', '.join(names)}; tuners {', '.join(tuners)}; seeds {seeds[0]}.."
-          f"{seeds[-1]}; regret at {checkpoints} trials", flush=True)
+    if not args.from_results:
+        print(f"cheap tasks {', '.join(names)}; tuners {', '.join(tuners)}; seeds {seeds[0]}.."
+              f"{seeds[-1]}; regret at {checkpoints} trials", flush=True)
     # One process per task (TensorFlow's import, under Keras Tuner, is paid once per task);
     # one BLAS thread each: the models' matrices are tiny, and a multithreaded BLAS made every
     # GP-based tuner (BayesianOptimization's scipy optimizer included) up to 10x slower on a
@@ -765,6 +766,8 @@ def report_cheap(args):
                 seeds, checkpoints = item["seeds"], item["checkpoints"]
         names = [t for t in names if t in by_task]
         tuners = [k for k in tuners if all(k in by_task[t] for t in names)]
+        print(f"from {args.from_results}: tasks {', '.join(names)}; tuners {', '.join(tuners)}; "
+              f"seeds {seeds[0]}..{seeds[-1]}; regret at {checkpoints} trials", flush=True)
     else:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             by_task = dict(pool.map(run, names))
@@ -798,10 +801,11 @@ def report_cheap(args):
     if ours not in tuners:
         return
     print()
-    print(f"Paired Wilcoxon signed-rank tests of {ours} against each tuner (same seeds), "
-          f"at {args.trials if args.trials in checkpoints else checkpoints[-1]} and 30 trials: "
-          f"median of the differences (negative: {ours} better) and p (two-sided)")
-    for n in sorted({30, checkpoints[-1]} & set(checkpoints)):
+    tested = sorted({30, checkpoints[-1]} & set(checkpoints))
+    print(f"Paired Wilcoxon signed-rank tests of {ours} against each tuner (same seeds), at "
+          f"{' and '.join(map(str, tested))} trials: median of the differences (negative: "
+          f"{ours} better) and p (two-sided; 'better'/'worse' where p < 0.05)")
+    for n in tested:
         print()
         print(f"### {n} trials")
         print()
@@ -831,7 +835,8 @@ def report_cheap(args):
                 f"lowest: {best} ({mean[best]:.3f})")
         for k in ("bayesian", "tpe"):
             if k in mean and mean[k] > 0:
-                line += f"; {100 * (1 - mean[ours] / mean[k]):+.0f} % below {k}'s {mean[k]:.3f}"
+                line += (f"; {k} {mean[k]:.3f} ({ours} {100 * (mean[ours] / mean[k] - 1):+.0f} "
+                         f"% against it; the target: {'-20 % or lower' if k == 'bayesian' else 'below it'})")
         print(line)
 
 

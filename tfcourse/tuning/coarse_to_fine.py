@@ -107,7 +107,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     state (``region``; per trial, ``regions``: its box, length and restart) is part of the
     oracle's saved state, so a resumed search goes on exactly as an uninterrupted one.
 
-    ``zoom="box"`` is the course's literal method, in rounds, as follows. The ``max_trials`` budget is split into ``rounds`` rounds (:func:`round_sizes`). Round 0
+    ``zoom="box"`` is the course's literal method, in rounds, as follows. The ``max_trials``
+    budget is split into ``rounds`` rounds (:func:`round_sizes`). Round 0
     samples uniformly over the whole space, each hyperparameter on its own scale. Before round
     r > 0 starts, the oracle waits until every trial of the earlier rounds has ended (in a
     distributed search, ``populate_space`` answers ``"IDLE"`` meanwhile), then takes the

@@ -30,7 +30,6 @@ resume) is described there. Course 2, week 3 (the course's coarse to fine, with 
 """
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
@@ -166,10 +165,3 @@ def default_failure_tolerance(dims: int) -> int:
     """
     return int(min(6, max(4, dims)))
 
-
-def log2_shrinks(length_init: float, length_min: float) -> int:
-    """How many halvings take the region from ``length_init`` below ``length_min``.
-
-    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
-    """
-    return int(math.floor(math.log2(length_init / length_min))) + 1
