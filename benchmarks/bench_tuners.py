@@ -835,8 +835,9 @@ def report_cheap(args):
                 f"lowest: {best} ({mean[best]:.3f})")
         for k in ("bayesian", "tpe"):
             if k in mean and mean[k] > 0:
+                target = "-20 % or lower" if k == "bayesian" else "below it"
                 line += (f"; {k} {mean[k]:.3f} ({ours} {100 * (mean[ours] / mean[k] - 1):+.0f} "
-                         f"% against it; the target: {'-20 % or lower' if k == 'bayesian' else 'below it'})")
+                         f"% against it; the target: {target})")
         print(line)
 
 
