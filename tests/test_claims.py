@@ -42,7 +42,7 @@ BUDGETS = {
     "c3w2_end_to_end": FULL,
     "c1w2_vectorization": FULL,
     "c2w3_batch_norm": ["--epochs", "5"],
-    "c2w3_hyperparameter_search": ["--trials", "6", "--epochs", "5"],
+    "c2w3_hyperparameter_search": ["--trials", "6", "--epochs", "5", "--no-compare"],
     "c2w3_softmax": FULL,
     "c3w1_bias_variance": ["--epochs", "20"],
     "c3w2_data_mismatch": ["--epochs", "15"],

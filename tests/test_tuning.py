@@ -132,7 +132,7 @@ def test_a_discrete_axis_widens_by_at_least_one_value(tmp_path):
     assert tuning.value_width(kt.engine.hyperparameters.Float("lr", 1e-4, 1.0)) == 0.0
 
     oracle = tuning.CoarseToFineOracle(OBJECTIVE, max_trials=12, rounds=2, top_k=2, margin=0.1,
-                                       seed=0, hyperparameters=hp)
+                                       seed=0, hyperparameters=hp, zoom="box")
     oracle.verbose = 0
     oracle._set_project_dir(str(tmp_path), "discrete")
     while True:  # best at 32 units, 1 layer
@@ -168,7 +168,8 @@ def test_only_clearly_good_trials_shape_the_box(tmp_path, min_quality, kept):
     """One trial learned (0.74), the rest stayed near chance (0.19, 0.18, …, 0.08): with
     min_quality 0.5 the next box is built around the 0.74 trial alone."""
     scores = [0.19, 0.74, 0.08, 0.18, 0.1, 0.12]
-    oracle = make_oracle(tmp_path, 0, max_trials=12, rounds=2, min_quality=min_quality)
+    oracle = make_oracle(tmp_path, 0, max_trials=12, rounds=2, min_quality=min_quality,
+                         zoom="box")
     for score in scores:
         trial = oracle.create_trial("tuner0")
         oracle.update_trial(trial.trial_id, {"score": score})
@@ -190,7 +191,7 @@ def test_only_clearly_good_trials_shape_the_box(tmp_path, min_quality, kept):
 def test_later_rounds_sample_inside_a_shrinking_box(tmp_path):
     areas = {1: [], 2: []}
     for seed in range(5):
-        oracle = drive(make_oracle(tmp_path, seed))
+        oracle = drive(make_oracle(tmp_path, seed, zoom="box"))
         assert sorted(oracle.boxes) == ["1", "2"]
         space_by_name = {hp.name: hp for hp in oracle.hyperparameters.space}
         for tid, trial in oracle.trials.items():
@@ -216,7 +217,7 @@ def test_each_round_is_a_latin_hypercube_of_its_box(tmp_path):
     # Each round's n trials fall one into each of the n equal strata of every axis of the
     # round's box (the whole space in round 0). Independent uniform draws would put 10 trials
     # one per stratum with probability 10!/10^10 ≈ 4e-4 per axis.
-    oracle = drive(make_oracle(tmp_path, 3, max_trials=30))
+    oracle = drive(make_oracle(tmp_path, 3, max_trials=30, zoom="box"))
     space_by_name = {hp.name: hp for hp in oracle.hyperparameters.space}
     for r, n in enumerate(oracle.sizes):
         start = sum(oracle.sizes[:r])
@@ -229,41 +230,49 @@ def test_each_round_is_a_latin_hypercube_of_its_box(tmp_path):
             assert cells == list(range(n)), (r, name, cells)
 
 
-def test_beats_random_search_at_equal_budget(tmp_path):
+def test_box_zoom_beats_random_search_at_equal_budget(tmp_path):
     seeds = range(1, 8)
-    c2f = [best_score(drive(make_oracle(tmp_path, s))) for s in seeds]
+    c2f = [best_score(drive(make_oracle(tmp_path, s, zoom="box"))) for s in seeds]
     # keras_tuner's RandomSearchOracle seeds hyperparameter i of trial t with seed + 3t + i, so
     # nearby seeds replay the same stream shifted by a trial: space them apart.
     rnd = [best_score(drive(make_oracle(tmp_path, 1000 * s, kind="random"))) for s in seeds]
     assert statistics.median(c2f) > statistics.median(rnd)
 
 
-def test_seeded_search_is_reproducible_including_seed_0(tmp_path):
-    a = drive(make_oracle(tmp_path / "a", 0, max_trials=12))
-    b = drive(make_oracle(tmp_path / "b", 0, max_trials=12))
-    c = drive(make_oracle(tmp_path / "c", 1, max_trials=12))
+@pytest.mark.parametrize("zoom", ["trust-region", "box"])
+def test_seeded_search_is_reproducible_including_seed_0(tmp_path, zoom):
+    n = 12 if zoom == "box" else 8  # (a trust-region trial costs a model fit)
+    a = drive(make_oracle(tmp_path / "a", 0, max_trials=n, zoom=zoom))
+    b = drive(make_oracle(tmp_path / "b", 0, max_trials=n, zoom=zoom))
+    c = drive(make_oracle(tmp_path / "c", 1, max_trials=n, zoom=zoom))
     assert a.seed == 0
     assert values_by_id(a) == values_by_id(b) and a.boxes == b.boxes
+    assert a.regions == b.regions and a.region == b.region
     assert values_by_id(a) != values_by_id(c)
+    if zoom == "trust-region":  # round 0 is the box zoom's round 0, then the model chooses
+        assert sum(a.round_of(i) == 1 for i in range(n)) == n - a.initial_trials() > 0
 
 
-def test_resumed_search_equals_uninterrupted(tmp_path):
-    whole = drive(make_oracle(tmp_path / "whole", 5, max_trials=15))
-    first = drive(make_oracle(tmp_path / "cut", 5, max_trials=15), stop_after=7)
+@pytest.mark.parametrize("zoom", ["trust-region", "box"])
+def test_resumed_search_equals_uninterrupted(tmp_path, zoom):
+    n = 15 if zoom == "box" else 11
+    whole = drive(make_oracle(tmp_path / "whole", 5, max_trials=n, zoom=zoom))
+    first = drive(make_oracle(tmp_path / "cut", 5, max_trials=n, zoom=zoom), stop_after=7)
     hanging = first.create_trial("tuner0")  # killed during this trial
     assert hanging.status == "RUNNING"
-    resumed = make_oracle(tmp_path / "cut", 5, max_trials=15)
+    resumed = make_oracle(tmp_path / "cut", 5, max_trials=n, zoom=zoom)
     resumed.reload()
     assert len(resumed.trials) == 8 and resumed.boxes == first.boxes
+    assert resumed.region == first.region and resumed.regions == first.regions
     drive(resumed)
-    assert len(resumed.trials) == 15
+    assert len(resumed.trials) == n
     assert values_by_id(resumed) == values_by_id(whole)
-    assert resumed.boxes == whole.boxes
+    assert resumed.boxes == whole.boxes and resumed.regions == whole.regions
     assert resumed.trials[hanging.trial_id].status == "COMPLETED"
 
 
 def test_waits_idle_until_the_previous_round_ends(tmp_path):
-    oracle = make_oracle(tmp_path, 2, max_trials=6, rounds=2)
+    oracle = make_oracle(tmp_path, 2, max_trials=6, rounds=2, zoom="box")
     trials = [oracle.create_trial(f"tuner{k}") for k in range(3)]
     assert [t.status for t in trials] == ["RUNNING"] * 3
     assert oracle.create_trial("tuner3").status == "IDLE"
@@ -550,7 +559,7 @@ def test_seed_passed_in_keras_tuners_position_gives_the_same_search(tmp_path):
         assert [p.name for p in params[:shared]] == \
             list(inspect.signature(theirs).parameters)[:shared]
         settings = [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
-        assert set(settings) == {"rounds", "top_k", "margin", "min_quality"}
+        assert set(settings) == {"rounds", "top_k", "margin", "min_quality", "zoom", "pending"}
 
     positional = tuning.CoarseToFineOracle(OBJECTIVE, 12, 7, space())
     keyword = tuning.CoarseToFineOracle(objective=OBJECTIVE, max_trials=12, seed=7,
@@ -628,3 +637,172 @@ def test_the_lessons_default_space_is_the_librarys():
     assert sorted(hp.values) == ["batch_size", "decay_rate", "layers", "learning_rate",
                                  "one_minus_beta", "units"]
     assert model.output_shape == (None, 10)
+
+
+# -- the trust region (zoom="trust-region", the default) -------------------------------------------
+
+
+def space2():
+    hp = kt.HyperParameters()
+    tuning.learning_rate(hp, min_value=1e-5, max_value=1.0)
+    tuning.momentum_beta(hp, min_value=0.9, max_value=0.999)
+    return hp
+
+
+def bowl(values):
+    a = math.log10(values["learning_rate"]) + 2.5
+    b = math.log10(values["one_minus_beta"]) + 2.0
+    return 1.0 - 0.05 * a * a - 0.2 * b * b
+
+
+def region_oracle(directory, seed=0, max_trials=12, **settings):
+    oracle = tuning.CoarseToFineOracle(OBJECTIVE, max_trials=max_trials, seed=seed,
+                                       hyperparameters=space2(),
+                                       max_consecutive_failed_trials=100)
+    for name, value in settings.items():
+        setattr(oracle, name, value)
+    oracle.verbose = 0
+    oracle._set_project_dir(str(directory), f"tr_{seed}")
+    return oracle
+
+
+def drive_scores(oracle, score):
+    """Like drive, with score(index, values) -> a score, or None for a failed trial."""
+    while True:
+        trial = oracle.create_trial("tuner0")
+        if trial.status == "STOPPED":
+            return oracle
+        s = score(int(trial.trial_id), trial.hyperparameters.values)
+        if s is None:
+            trial.status = "FAILED"
+        else:
+            oracle.update_trial(trial.trial_id, {"score": s})
+            trial.status = "COMPLETED"
+        oracle.end_trial(trial)
+
+
+def area(box):
+    return math.prod(hi - lo for lo, hi in box.values())
+
+
+def test_copula_scores_tie_plateaus_and_rank_failures_last():
+    z = tuning.copula_scores([0.1, 0.9, 0.1, 0.5, float("nan")], failed=[3])
+    assert z[0] == z[2]  # a plateau is one value
+    assert z[3] == z[4] < z[0] < z[1]  # failed (and NaN) trials rank below every other
+    np.testing.assert_allclose(sorted(tuning.copula_scores([3.0, 1.0, 2.0])),
+                               [-0.9674, 0.0, 0.9674], atol=1e-4)
+
+
+def test_region_grows_after_successes(tmp_path):
+    """Every trial beats the last: after 3 successes in a row the region doubles (0.8 -> 1.6).
+    With 12 trials, round 0 has 4 (the box zoom's first round); trial i sees trials up to i - 2
+    (pending=1), so trial 8 is the first drawn after three successes (trials 4, 5, 6)."""
+    oracle = drive_scores(region_oracle(tmp_path), lambda i, v: float(i))
+    assert oracle.initial_trials() == 4
+    assert [oracle.regions[str(i)]["box"] is None for i in range(5)] == [True] * 4 + [False]
+    lengths = [oracle.regions[str(i)]["length"] for i in range(4, 12)]
+    assert lengths == [0.8] * 4 + [1.6] * 4
+    assert oracle.region["restart"] == 0
+
+
+def test_region_shrinks_after_failures_failed_trials_included(tmp_path):
+    """Round 0 scores; every trial the region chooses then fails (a diverged network): each
+    counts as a failure, and after 2 in a row (failure_tolerance=2) the region halves. Its
+    area is at most length² (the sides' product is length^d before clipping)."""
+    oracle = drive_scores(region_oracle(tmp_path, failure_tolerance=2, length_min=0.01),
+                          lambda i, v: bowl(v) if i < 4 else None)
+    lengths = [oracle.regions[str(i)]["length"] for i in range(4, 12)]
+    assert lengths == [0.8, 0.8, 0.8, 0.4, 0.4, 0.2, 0.2, 0.1]
+    for i in range(4, 12):
+        assert area(oracle.regions[str(i)]["box"]) <= lengths[i - 4] ** 2 + 1e-9
+    assert sum(t.status == "FAILED" for t in oracle.trials.values()) == 8
+
+
+def test_region_restarts_from_a_fresh_round_0_when_it_collapses(tmp_path):
+    """Scores only get worse: with failure_tolerance=1 and length_min=0.3 the region halves at
+    trials 7 (0.4) and 8 (0.2 < 0.3: collapsed; 14 trials: a round 0 of 5). Trial 8 starts
+    restart 1 with a new Latin hypercube over the whole space (5 trials, one per fifth of
+    each axis), then a new model of its own trials only."""
+    oracle = drive_scores(region_oracle(tmp_path, max_trials=14, failure_tolerance=1,
+                                        length_min=0.3), lambda i, v: -float(i))
+    assert oracle.initial_trials() == 5
+    restarts = [oracle.regions[str(i)]["restart"] for i in range(14)]
+    assert restarts == [0] * 8 + [1] * 6
+    assert [oracle.round_of(i) for i in range(14)] == [0] * 5 + [1] * 3 + [0] * 5 + [1]
+    assert [oracle.regions[str(i)]["length"] for i in range(5, 8)] == [0.8, 0.8, 0.4]
+    assert oracle.region["start"] == 8 and oracle.regions["13"]["length"] == 0.8
+    hps = {hp.name: hp for hp in oracle.hyperparameters.space}
+    for name in ("learning_rate", "one_minus_beta"):
+        cells = sorted(int(5 * hps[name].value_to_prob(
+            oracle.trials[f"{i:02d}"].hyperparameters.values[name])) for i in range(8, 13))
+        assert cells == [0, 1, 2, 3, 4], (name, cells)
+
+
+def test_failed_trials_steer_the_region_away(tmp_path):
+    """α above 10^-2 diverges (40 % of the log range), and the best α, 10^-2.5, sits next to
+    that cliff. Failed trials enter the model as the worst scores: after round 0 the region's
+    trials fail less often than round 0's and the search still finds a good network."""
+    failed = {0: [], 1: []}
+    for seed in range(2):
+        oracle = drive_scores(
+            region_oracle(tmp_path / str(seed), seed=seed, max_trials=14),
+            lambda i, v: None if v["learning_rate"] > 1e-2 else bowl(v))
+        for i in range(14):
+            t = oracle.trials[f"{i:02d}"]
+            failed[oracle.round_of(i)].append(t.status == "FAILED")
+        assert best_score(oracle) > 0.9
+    assert np.mean(failed[1]) < 0.25 <= np.mean(failed[0]) + 0.2
+
+
+def test_pending_trials_need_no_barrier_and_keep_the_serial_choices(tmp_path):
+    """Two workers, each trial ending one step after the next one started: with pending=1 no
+    worker is ever told to wait, and the search makes exactly the serial search's choices
+    (trial i is chosen from trials 0..i-2's scores, whatever the order they ended in)."""
+    serial = drive_scores(region_oracle(tmp_path / "serial", seed=3), lambda i, v: bowl(v))
+    two = region_oracle(tmp_path / "two", seed=3)
+    running = []
+    while True:
+        trial = two.create_trial(f"tuner{len(two.trials) % 2}")
+        if trial.status == "STOPPED":
+            break
+        assert trial.status == "RUNNING"
+        running.append(trial)
+        if len(running) == 2:  # the older of the two ends only now
+            done = running.pop(0)
+            two.update_trial(done.trial_id, {"score": bowl(done.hyperparameters.values)})
+            done.status = "COMPLETED"
+            two.end_trial(done)
+    for done in running:
+        two.update_trial(done.trial_id, {"score": bowl(done.hyperparameters.values)})
+        done.status = "COMPLETED"
+        two.end_trial(done)
+    assert values_by_id(two) == values_by_id(serial)
+    # pending=0 would wait for the previous trial: a barrier between every two trials
+    strict = region_oracle(tmp_path / "strict", seed=3)
+    strict.pending = 0
+    for _ in range(strict.initial_trials()):
+        strict.create_trial(f"tuner{len(strict.trials)}")
+    assert strict.create_trial("tuner9").status == "IDLE"
+
+
+def test_trust_region_beats_random_search_on_the_bowl(tmp_path):
+    seeds = range(3)
+    c2f = [best_score(drive_scores(region_oracle(tmp_path / f"c{s}", seed=s, max_trials=15),
+                                   lambda i, v: bowl(v))) for s in seeds]
+    rnd = []
+    for s in seeds:
+        oracle = kt.oracles.RandomSearchOracle(OBJECTIVE, max_trials=15,
+                                               seed=tuning.keras_tuner_seed(s, spacing=1000),
+                                               hyperparameters=space2())
+        oracle.verbose = 0
+        oracle._set_project_dir(str(tmp_path), f"rnd_{s}")
+        rnd.append(best_score(drive_scores(oracle, lambda i, v: bowl(v))))
+    assert statistics.median(c2f) > statistics.median(rnd)
+    assert min(c2f) > 0.99  # the optimum is 1.0
+
+
+def test_zoom_and_pending_are_checked():
+    with pytest.raises(UsageError, match="argument `zoom` must be one of 'trust-region', 'box'"):
+        tuning.CoarseToFineOracle(OBJECTIVE, zoom="turbo")
+    with pytest.raises(UsageError, match="argument `pending`"):
+        tuning.CoarseToFineOracle(OBJECTIVE, pending=-1)

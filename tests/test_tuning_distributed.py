@@ -15,7 +15,7 @@ import pytest
 from tfcourse import tuning
 
 ROOT = Path(__file__).resolve().parents[1]
-MAX_TRIALS = 9  # three rounds of three: workers wait (IDLE) between rounds
+MAX_TRIALS = 9  # a round 0 of three, then six trials the trust region chooses
 FAULTS = "TFCOURSE_TEST_FAULTS"  # e.g. "die:2,hang:5": what the first worker to start a trial does
 
 WORKER = r"""
@@ -92,14 +92,16 @@ def test_chief_and_two_workers_meet_the_budget_without_duplicates(tmp_path):
     assert sorted(ran) == sorted(trials), "each trial ran exactly once"
     distinct = {json.dumps(t.hyperparameters.values, sort_keys=True) for t in trials.values()}
     assert len(distinct) == MAX_TRIALS
-    assert sorted(chief.oracle.boxes) == ["1", "2"]
+    assert chief.oracle.zoom == "trust-region"  # the default
+    assert [chief.oracle.round_of(i) for i in range(MAX_TRIALS)] == [0] * 3 + [1] * 6
 
-    # The boxes are fixed per round: a serial search with the same seed makes the same choices.
+    # Trial i is chosen from the scores of trials 0..i-2 (pending=1), whatever order they ended
+    # in: a serial search with the same seed makes the same choices.
     serial = make_tuner(tmp_path / "serial")
     serial.search(verbose=0)
     assert {tid: t.hyperparameters.values for tid, t in serial.oracle.trials.items()} == \
         {tid: t.hyperparameters.values for tid, t in trials.items()}
-    assert serial.oracle.boxes == chief.oracle.boxes
+    assert serial.oracle.regions == chief.oracle.regions
 
 
 @pytest.mark.slow

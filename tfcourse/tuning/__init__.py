@@ -25,6 +25,8 @@ The package is laid out like Keras Tuner's own:
 - ``scales``: the course's sampling scales and the space checks (what a learner reads).
 - ``coarse_to_fine``: the zoom (:func:`round_sizes`, :func:`zoom_box`, :func:`value_width`),
   the oracle and the tuner.
+- ``trust_region``: the default zoom's model (a Gaussian process on rank-transformed scores,
+  :func:`copula_scores`), its box (:func:`region_box`) and :func:`expected_improvement`.
 - ``tuners``: Keras Tuner's ``RandomSearch``, ``BayesianOptimization`` and ``Hyperband`` with
   tfcourse's search policy (:class:`SearchMixin`), and :func:`keras_tuner_seed`.
 - ``distribute``: Keras Tuner's chief/worker mode ("caviar" rather than "pandas"):
@@ -68,6 +70,7 @@ from tfcourse.tuning.scales import (
     one_minus_log_uniform,
     power_of_two,
 )
+from tfcourse.tuning.trust_region import copula_scores, expected_improvement, region_box
 from tfcourse.tuning.tuners import (
     BayesianOptimization,
     Hyperband,
@@ -90,7 +93,8 @@ __all__ = [
     "BayesianOptimization", "COMPLETED", "CoarseToFine", "CoarseToFineOracle", "ENV_VARS",
     "FAILED", "Hyperband", "IDLE", "LocalCluster", "RUNNING", "RandomSearch", "STOPPED",
     "SearchMixin", "SearchSpaceError", "beta_hp_name", "check_range", "check_setting",
-    "check_space", "digits", "free_port", "keras_tuner_seed", "learning_rate", "log_uniform",
-    "momentum_beta", "one_minus_log_uniform", "oracle_lock", "power_of_two", "require_hypermodel",
+    "check_space", "copula_scores", "digits", "expected_improvement", "free_port",
+    "keras_tuner_seed", "learning_rate", "log_uniform", "momentum_beta",
+    "one_minus_log_uniform", "oracle_lock", "power_of_two", "region_box", "require_hypermodel",
     "requeue_trial", "role", "round_sizes", "serve_oracle", "value_width", "zoom_box",
 ]

@@ -21,7 +21,8 @@ import keras_tuner
 from keras_tuner.engine import hyperparameters as hp_types
 from keras_tuner.engine.trial import TrialStatus
 
-from tfcourse.checks import check_int, check_number, invalid
+from tfcourse.checks import check_choice, check_int, check_number, invalid
+from tfcourse.tuning import trust_region
 from tfcourse.tuning.scales import SearchSpaceError, check_setting, check_space
 from tfcourse.tuning.tuners import SearchMixin, require_hypermodel
 
@@ -29,6 +30,7 @@ RUNNING = TrialStatus.RUNNING
 IDLE = TrialStatus.IDLE
 STOPPED = TrialStatus.STOPPED
 COMPLETED = TrialStatus.COMPLETED
+ZOOMS = ("trust-region", "box")
 
 
 def round_sizes(max_trials: int, rounds: int) -> list:
@@ -82,10 +84,31 @@ def value_width(hp) -> float:
     return 0.0
 
 
+def _no_strata(index, name):
+    return None
+
+
 class CoarseToFineOracle(keras_tuner.Oracle):
     """Random search, then zoom into the best region and sample again (coarse to fine).
 
-    The ``max_trials`` budget is split into ``rounds`` rounds (:func:`round_sizes`). Round 0
+    Two zooms. ``zoom="trust-region"`` (the default) lets a model of the scores zoom
+    (:mod:`tfcourse.tuning.trust_region`, after TuRBO): a random round 0 (a Latin hypercube,
+    the box zoom's own round 0 when its size allows: :meth:`initial_trials`), then one trial at
+    a time, the point of largest expected improvement inside a box centred on the best trial by
+    a Gaussian process fitted to the ranks of the scores (failed trials ranked worst), its side
+    on each axis following the model's length scale there; the box doubles after
+    ``success_tolerance`` improvements in a row, halves after ``failure_tolerance`` misses in a
+    row, and a box shorter than ``length_min`` restarts the search from a fresh round 0.
+    Trial i is chosen from the scores of trials 0 … i − 1 − ``pending``, the ``pending``
+    latest ones entering at the model's own prediction (kriging believer) whether or not they
+    have ended: a worker gets its trial at once (no barrier between rounds) and the choices are
+    the same serially and on any number of workers, as long as at most ``pending + 1`` trials
+    run at once (otherwise a worker waits, ``IDLE``, for a trial that old to end). The region's
+    state (``region``; per trial, ``regions``: its box, length and restart) is part of the
+    oracle's saved state, so a resumed search goes on exactly as an uninterrupted one.
+
+    ``zoom="box"`` is the course's literal method, in rounds, as follows. The ``max_trials``
+    budget is split into ``rounds`` rounds (:func:`round_sizes`). Round 0
     samples uniformly over the whole space, each hyperparameter on its own scale. Before round
     r > 0 starts, the oracle waits until every trial of the earlier rounds has ended (in a
     distributed search, ``populate_space`` answers ``"IDLE"`` meanwhile), then takes the
@@ -132,6 +155,12 @@ class CoarseToFineOracle(keras_tuner.Oracle):
             and the others stayed at chance would zoom onto the chance-level trials too.
         margin: how much the box is widened on each side, as a fraction of the full range of
             each hyperparameter on its own scale (0 ≤ margin ≤ 1).
+        zoom: ``"trust-region"`` (default) or ``"box"`` (``top_k``, ``margin`` and
+            ``min_quality`` apply to the box zoom only; ``rounds`` sizes the trust region's
+            round 0: the first round's size, at most max(5, 2 · hyperparameters)).
+        pending: trust region: how many of the latest trials are chosen without their scores
+            (default 1: two workers never wait; with N workers give N − 1, and the same value
+            to a serial run that should reproduce it).
 
     Example::
 
@@ -142,7 +171,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     def __init__(self, objective=None, max_trials=10, seed=None, hyperparameters=None,
                  allow_new_entries=True, tune_new_entries=True, max_retries_per_trial=0,
                  max_consecutive_failed_trials=3, *, rounds=3, top_k=3, margin=0.1,
-                 min_quality=0.5):
+                 min_quality=0.5, zoom="trust-region", pending=1):
         # Keras Tuner's RandomSearchOracle order for the arguments it shares, so that code
         # switched from it keeps its meaning; the coarse-to-fine settings are keyword-only.
         owner = type(self).__name__
@@ -151,6 +180,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         check_setting(check_int, "top_k", top_k, low=1, owner=owner)
         check_setting(check_number, "margin", margin, 0, 1, owner=owner)
         check_setting(check_number, "min_quality", min_quality, 0, 1, owner=owner)
+        check_setting(check_choice, "zoom", zoom, ZOOMS, owner=owner)
+        check_setting(check_int, "pending", pending, low=0, owner=owner)
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise SearchSpaceError(str(invalid("seed", "a non-negative integer or None", seed,
                                                owner)))
@@ -171,10 +202,31 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         self.sizes = round_sizes(max_trials, rounds)
         # str(round) -> {hp name: [lo, hi] (positions) or {"values": [...]}}; JSON-friendly.
         self.boxes = {}
+        self.zoom = zoom
+        self.pending = pending
+        # The trust region's settings (TuRBO's, with the failure tolerance capped for budgets of
+        # tens of trials); instance attributes, so a test can make the region collapse quickly.
+        self.length_init, self.length_min, self.length_max = 0.8, 0.5 ** 5, 1.6
+        self.success_tolerance = 3
+        self.failure_tolerance = None  # None: trust_region.default_failure_tolerance(d)
+        self.candidates = 1000
+        # The trust region's state, saved with the oracle (get_state): the region's length,
+        # the counters, the current restart and where it began, how many trials have been
+        # taken into account; and per trial, the region it was drawn from.
+        self.region = {"length": self.length_init, "successes": 0, "failures": 0,
+                       "restart": 0, "start": 0, "absorbed": 0, "best": None}
+        self.regions = {}
 
     # -- the rounds -------------------------------------------------------------------------
     def round_of(self, index: int) -> int:
-        """The round of the ``index``-th trial (0-based, in creation order)."""
+        """The round of the ``index``-th trial (0-based, in creation order).
+
+        With ``zoom="trust-region"``: 0 for a trial of a random round 0 (the first, or one
+        after a restart), 1 for a trial the trust region chose.
+        """
+        if self.zoom == "trust-region":
+            info = self.regions.get(str(index))
+            return 0 if info is None or info.get("box") is None else 1
         end = 0
         for r, n in enumerate(self.sizes):
             end += n
@@ -230,6 +282,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     def populate_space(self, trial_id):
         check_space(self.hyperparameters)
         index = len(self.trials)
+        if self.zoom == "trust-region":
+            return self._populate_trust_region(index)
         r = self.round_of(index)
         if r > 0 and str(r) not in self.boxes:
             if not self._earlier_rounds_ended():
@@ -266,7 +320,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         random.Random(f"{self.seed}:{r}:{name}").shuffle(order)
         return order[j], n
 
-    def _sample(self, index: int, box):
+    def _sample(self, index: int, box, strata=None):
         # First try: the trial's cell of the round's Latin hypercube. A collision (the box can be
         # too small to hold a new combination, e.g. only integer choices left) retries with plain
         # uniform draws, then with the whole space; stop when even that is exhausted.
@@ -281,7 +335,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
                     hps.merge([hp])
                     if hps.is_active(hp):
                         u = rng.random()  # one draw per hyperparameter: streams stay aligned
-                        cell = self._stratum(index, hp.name) if attempt == 0 else None
+                        cell = ((strata or self._stratum)(index, hp.name) if attempt == 0
+                                else None)
                         if cell is not None:
                             u = (cell[0] + u) / cell[1]
                         hps.values[hp.name] = self._draw(hp, u, where)
@@ -289,6 +344,157 @@ class CoarseToFineOracle(keras_tuner.Oracle):
                 if not self._duplicate(hps.values):
                     return hps.values
         return None
+
+
+    # -- the trust region -------------------------------------------------------------------
+    def _axes(self):
+        """The hyperparameters the model sees: every one but the Fixed ones."""
+        return [hp for hp in self.hyperparameters.space if not isinstance(hp, hp_types.Fixed)]
+
+    def initial_trials(self) -> int:
+        """Trials of a trust-region search's random round 0 (and of each restart's).
+
+        The first of :func:`round_sizes`, at most max(5, 2·d) for d hyperparameters: 10 of 30
+        on the lesson's 6 hyperparameters (the box zoom's round 0, the same trials).
+        """
+        return max(1, min(self.sizes[0], max(5, 2 * len(self._axes()))))
+
+    def _restart_stratum(self, index: int, name: str):
+        """(stratum, n) of a trial of a restart's round 0: a Latin hypercube per restart.
+
+        Restart 0 uses the box zoom's round-0 order, so both zooms start from the same trials.
+        """
+        r, start, n = self.region["restart"], self.region["start"], self.initial_trials()
+        j = index - start
+        if not 0 <= j < n:
+            return None
+        order = list(range(n))
+        key = f"{self.seed}:0:{name}" if r == 0 else f"{self.seed}:restart{r}:{name}"
+        random.Random(key).shuffle(order)
+        return order[j], n
+
+    def _score(self, trial):
+        """The trial's score with higher better, or None for a failed (or unscored) trial."""
+        if trial.status != COMPLETED or trial.score is None or not math.isfinite(trial.score):
+            return None
+        return trial.score if self.objective.direction == "max" else -trial.score
+
+    def _position(self, values) -> list:
+        """A trial's position in [0, 1]^d (an inactive hyperparameter sits at 0.5)."""
+        return [hp.value_to_prob(values[hp.name]) if hp.name in values else 0.5
+                for hp in self._axes()]
+
+    def _absorb(self, upto: int) -> None:
+        """Take trials ``absorbed .. upto − 1`` into the region's counters, in trial order.
+
+        Only trials the current restart's region chose count: a success improves on the
+        restart's best so far (by more than 1e-3 of its score range), anything else, a failed
+        trial included, is a failure. A collapse starts a new restart at the trial being made.
+        """
+        reg = self.region
+        dims = len(self._axes())
+        fail_tol = self.failure_tolerance or trust_region.default_failure_tolerance(dims)
+        for j in range(reg["absorbed"], upto):
+            reg["absorbed"] = j + 1
+            if j < reg["start"]:
+                continue  # chosen by an earlier restart's region
+            trial = self.trials[self._trial_id(j)]
+            score = self._score(trial)
+            info = self.regions.get(str(j), {})
+            if info.get("box") is not None:
+                seen = reg.setdefault("seen", [])
+                span = (max(seen) - min(seen)) if len(seen) > 1 else 0.0
+                if score is not None and (reg["best"] is None
+                                          or score > reg["best"] + 1e-3 * span):
+                    reg["successes"], reg["failures"] = reg["successes"] + 1, 0
+                else:
+                    reg["successes"], reg["failures"] = 0, reg["failures"] + 1
+                if reg["successes"] >= self.success_tolerance:
+                    reg["length"], reg["successes"] = min(2 * reg["length"], self.length_max), 0
+                elif reg["failures"] >= fail_tol:
+                    reg["length"], reg["failures"] = reg["length"] / 2, 0
+            if score is not None:
+                reg.setdefault("seen", []).append(score)
+                if reg["best"] is None or score > reg["best"]:
+                    reg["best"] = score
+            if reg["length"] < self.length_min:  # collapsed: a fresh round 0 from the next trial
+                reg.update(length=self.length_init, successes=0, failures=0, best=None, seen=[],
+                           restart=reg["restart"] + 1, start=None)
+
+    def _trial_id(self, index: int) -> str:
+        return f"{{:0{len(str(self.max_trials))}d}}".format(index)
+
+    def _populate_trust_region(self, index: int):
+        reg = self.region
+        if reg.get("start") is None:  # a restart waiting for its first trial
+            reg["start"] = index
+        n_init = self.initial_trials()
+        if index - reg["start"] < n_init:  # round 0 of this restart: a Latin hypercube
+            values = self._sample(index, None, strata=self._restart_stratum)
+            self.regions[str(index)] = {"restart": reg["restart"], "box": None,
+                                        "length": reg["length"]}
+            if values is None:
+                return {"status": STOPPED, "values": None}
+            return {"status": RUNNING, "values": values}
+        # The model sees every trial up to `index − 1 − pending` (they must have ended: a worker
+        # waits otherwise, rarely) and believes the `pending` latest ones, ended or not, score
+        # what it predicts: the same information serially and on any number of workers.
+        upto = index - self.pending
+        ended = set(self.end_order)
+        if any(self._trial_id(j) not in ended for j in range(reg["absorbed"], max(upto, 0))):
+            return {"status": IDLE, "values": None}
+        self._absorb(max(upto, 0))
+        if reg.get("start") is None:  # the region just collapsed: restart here
+            reg["start"] = index
+            return self._populate_trust_region(index)
+        values, box = self._propose(index, max(upto, 0))
+        self.regions[str(index)] = {"restart": reg["restart"], "box": box,
+                                    "length": reg["length"]}
+        if values is None:
+            return {"status": STOPPED, "values": None}
+        return {"status": RUNNING, "values": values}
+
+    def _propose(self, index: int, upto: int):
+        """The next trial inside the trust region: (values, box)."""
+        import numpy as np
+
+        reg, axes = self.region, self._axes()
+        known = [self.trials[self._trial_id(j)] for j in range(reg["start"], upto)]
+        running = [self.trials[self._trial_id(j)] for j in range(max(upto, reg["start"]), index)]
+        x = np.array([self._position(t.hyperparameters.values) for t in known], dtype=float)
+        scores = [self._score(t) for t in known]
+        rng = np.random.default_rng([self.seed, index])
+        if len(known) < 2 or len({s for s in scores if s is not None}) < 1:
+            return self._sample(index, None, strata=_no_strata), None  # nothing to model yet
+        z = trust_region.copula_scores([s if s is not None else float("nan") for s in scores])
+        gp = trust_region.fit_gp(x, z, seed=self.seed * 100_003 + index)
+        centre = x[int(np.argmax(gp.predict(x)))]
+        min_half = [value_width(hp) for hp in axes]
+        lo, hi = trust_region.region_box(centre, trust_region.length_scales(gp), reg["length"],
+                                         min_half)
+        box = {hp.name: [float(a), float(b)] for hp, a, b in zip(axes, lo, hi)}
+        pend = np.array([self._position(t.hyperparameters.values) for t in running],
+                        dtype=float).reshape(-1, len(axes))
+        model, z_all = trust_region.with_pending(gp, x, z, pend)
+        cands = lo + (hi - lo) * rng.random((self.candidates, len(axes)))
+        ei = trust_region.expected_improvement(model, cands, float(np.max(z)))
+        for k in np.argsort(-ei, kind="stable"):
+            values = self._values_at(cands[k])
+            if values is not None and not self._duplicate(values):
+                return values, box
+        return self._sample(index, box, strata=_no_strata), box  # every candidate was tried
+
+    def _values_at(self, position):
+        """The hyperparameter values at ``position`` (active ones only), or None."""
+        hps = keras_tuner.HyperParameters()
+        u = dict(zip([hp.name for hp in self._axes()], position))
+        for hp in self.hyperparameters.space:
+            hps.merge([hp])
+            if hps.is_active(hp):
+                hps.values[hp.name] = (hp.value if isinstance(hp, hp_types.Fixed)
+                                       else hp.prob_to_value(min(max(u[hp.name], 0.0),
+                                                                 1 - 1e-12)))
+        return hps.values
 
     # -- space and state --------------------------------------------------------------------
     def update_space(self, hyperparameters):
@@ -299,12 +505,18 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         state = super().get_state()
         state["coarse_to_fine"] = {"boxes": self.boxes, "sizes": self.sizes,
                                    "top_k": self.top_k, "margin": self.margin,
-                                   "min_quality": self.min_quality}
+                                   "min_quality": self.min_quality, "zoom": self.zoom,
+                                   "pending": self.pending, "region": self.region,
+                                   "regions": self.regions}
         return state
 
     def set_state(self, state):
         super().set_state(state)
-        self.boxes = dict(state.get("coarse_to_fine", {}).get("boxes", {}))
+        saved = state.get("coarse_to_fine", {})
+        self.boxes = dict(saved.get("boxes", {}))
+        if "region" in saved:
+            self.region = dict(saved["region"])
+            self.regions = dict(saved.get("regions", {}))
 
 
 class CoarseToFine(SearchMixin, keras_tuner.Tuner):
@@ -337,7 +549,8 @@ class CoarseToFine(SearchMixin, keras_tuner.Tuner):
     def __init__(self, hypermodel=None, objective=None, max_trials=10, seed=None,
                  hyperparameters=None, tune_new_entries=True, allow_new_entries=True,
                  max_retries_per_trial=0, max_consecutive_failed_trials=3, *, rounds=3,
-                 top_k=3, margin=0.1, min_quality=0.5, **kwargs):
+                 top_k=3, margin=0.1, min_quality=0.5, zoom="trust-region", pending=1,
+                 **kwargs):
         require_hypermodel(self, hypermodel)  # before the oracle: refused at once
         self.seed = seed
         oracle = CoarseToFineOracle(
@@ -345,5 +558,6 @@ class CoarseToFine(SearchMixin, keras_tuner.Tuner):
             margin=margin, seed=seed, hyperparameters=hyperparameters,
             tune_new_entries=tune_new_entries, allow_new_entries=allow_new_entries,
             max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials, min_quality=min_quality)
+            max_consecutive_failed_trials=max_consecutive_failed_trials, min_quality=min_quality,
+            zoom=zoom, pending=pending)
         super().__init__(oracle, hypermodel, **kwargs)

@@ -1,0 +1,167 @@
+"""The trust-region zoom of coarse to fine: a model of the scores decides where to zoom.
+
+The course's coarse to fine zooms into the box around the best points of a random round. The
+trust region (TuRBO, Eriksson et al., "Scalable global optimization via local Bayesian
+optimization", NeurIPS 2019) keeps that idea and lets a model of the scores place and size
+the box, one trial at a time:
+
+1. Model. A Gaussian process (scikit-learn's ``GaussianProcessRegressor``; a Matérn-5/2
+   kernel with one length scale per axis, times a constant, plus a ``WhiteKernel`` noise
+   term) is fitted to the trials so far, each at its position ``hp.value_to_prob(value)`` in
+   [0, 1] on every axis (the hyperparameter's own scale: log for a learning rate). The scores
+   enter through their ranks (:func:`copula_scores`, a normal-scores transform): a plateau of
+   chance-level trials becomes one tied value instead of a cliff the model must bend around,
+   and a failed trial (a diverged network) enters as the worst rank instead of being dropped.
+2. Box. The box is centred on the trial with the best score *by the model* (the posterior
+   mean, which does not chase one lucky noisy trial) and its side on axis i is
+   ``L · w_i`` with ``w_i ∝ ℓ_i`` (the fitted length scale), normalised so that ∏ w_i = 1
+   (:func:`region_box`): an axis along which the score barely changes (a long length scale)
+   keeps a wide side, an axis that matters is zoomed.
+3. Next trial. Among random candidates inside the box, the one of largest expected
+   improvement over the best score so far (:func:`expected_improvement`).
+4. Grow and shrink. A trial that improves on the best so far is a success, else a failure;
+   after ``success_tolerance`` successes in a row L doubles (at most ``length_max``), after
+   ``failure_tolerance`` failures in a row it halves. When L falls below ``length_min`` the
+   region has collapsed onto a point: the search restarts from a fresh round 0 (a new random
+   Latin hypercube over the whole space) and a new model.
+
+What :class:`~tfcourse.tuning.CoarseToFineOracle` adds for Keras Tuner (pending trials, seeds,
+resume) is described there. Course 2, week 3 (the course's coarse to fine, with a model).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+
+def copula_scores(scores, failed=()):
+    """Normal scores of the ranks: z_i = Φ⁻¹((rank_i − ½) / n), higher score → higher z.
+
+    Ties share their average rank (so a plateau is one value), and the indices in ``failed``
+    rank below every other trial (tied among themselves). ``scores`` are floats where higher is
+    better; a failed trial's entry is ignored.
+
+    >>> [round(float(z), 3) for z in copula_scores([0.1, 0.9, 0.1, 0.5])]
+    [-0.674, 1.15, -0.674, 0.319]
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    from scipy.stats import norm, rankdata
+
+    s = np.array(scores, dtype=float)
+    bad = np.zeros(len(s), dtype=bool)
+    bad[list(failed)] = True
+    bad |= ~np.isfinite(s)
+    if len(s) == 0:
+        return s
+    low = np.min(s[~bad]) - 1.0 if (~bad).any() else 0.0
+    s[bad] = low
+    ranks = rankdata(s)  # average ranks for ties
+    return norm.ppf((ranks - 0.5) / len(s))
+
+
+def make_gp(dims: int, seed: int):
+    """The Gaussian process of the trust region (unfitted): ARD Matérn-5/2 + white noise.
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+
+    kernel = (ConstantKernel(1.0, (1e-2, 1e2))
+              * Matern(length_scale=np.full(dims, 0.5), length_scale_bounds=(1e-2, 20.0), nu=2.5)
+              + WhiteKernel(1e-2, (1e-6, 0.5)))
+    return GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=0,
+                                    random_state=seed % 2 ** 32)
+
+
+def fit_gp(x, z, seed: int):
+    """Fit :func:`make_gp` to positions ``x`` (n × d, in [0, 1]) and transformed scores ``z``.
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
+
+    gp = make_gp(x.shape[1], seed)
+    # One BLAS thread: the matrices are tiny (tens of trials), and a multithreaded BLAS that
+    # spins up its threads at every call of the optimizer was 10x slower on a busy machine.
+    with warnings.catch_warnings(), threadpool_limits(1):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        gp.fit(x, z)
+    return gp
+
+
+def length_scales(gp) -> np.ndarray:
+    """The fitted per-axis length scales of :func:`make_gp`'s kernel.
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    matern = gp.kernel_.k1.k2
+    return np.atleast_1d(np.asarray(matern.length_scale, dtype=float))
+
+
+def with_pending(gp, x, z, pending):
+    """The same model with ``pending`` positions added at its own predictions (kriging believer).
+
+    A trial that is still running is believed to score what the model predicts: the model's
+    uncertainty there collapses, so the next trial goes elsewhere, and no worker waits for
+    another's result. The kernel is kept as fitted (no new fit).
+    
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    from sklearn.gaussian_process import GaussianProcessRegressor
+
+    if len(pending) == 0:
+        return gp, z
+    pending = np.asarray(pending, dtype=float)
+    believed = gp.predict(pending)
+    x2, z2 = np.vstack([x, pending]), np.concatenate([z, believed])
+    gp2 = GaussianProcessRegressor(kernel=gp.kernel_, normalize_y=True, optimizer=None)
+    gp2.fit(x2, z2)
+    return gp2, z2
+
+
+def region_box(centre, scales, length: float, min_half=None):
+    """The trust region: [lo, hi] per axis, side ``length · w_i``, w ∝ length scales, ∏w = 1.
+
+    ``min_half`` (optional, per axis) is the smallest half-side (a discrete axis keeps at least
+    its neighbouring values). Clipped to [0, 1].
+
+    >>> lo, hi = region_box([0.5, 0.5], [0.1, 0.4], 0.8)
+    >>> [round(float(v), 2) for v in hi - lo]
+    [0.4, 1.0]
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    centre = np.asarray(centre, dtype=float)
+    w = np.clip(np.asarray(scales, dtype=float), 1e-2, 2.0)
+    w = w / np.exp(np.mean(np.log(w)))
+    half = 0.5 * length * w
+    if min_half is not None:
+        half = np.maximum(half, np.asarray(min_half, dtype=float))
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+def expected_improvement(gp, x, best: float) -> np.ndarray:
+    """E[max(f(x) − best, 0)] under the model (maximisation): (μ − best)·Φ(u) + σ·φ(u).
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    from scipy.stats import norm
+
+    mu, sigma = gp.predict(x, return_std=True)
+    sigma = np.maximum(sigma, 1e-12)
+    u = (mu - best) / sigma
+    return (mu - best) * norm.cdf(u) + sigma * norm.pdf(u)
+
+
+def default_failure_tolerance(dims: int) -> int:
+    """Failures in a row before the region halves: TuRBO's max(4, d), capped at 6 here (a
+    Keras Tuner search has tens of trials, not thousands).
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    return int(min(6, max(4, dims)))
+
