@@ -296,6 +296,11 @@ def piano_roll(melodies: dict, path, title: str = "") -> Path:
         ax.set_ylabel("MIDI pitch")
         ax.set_title(label, fontsize=9)
     axes[-1, 0].set_xlabel("time (quarter notes)")
+    if title:
+        fig.suptitle(title)
+    return save(fig, path)
+
+
 def roc_curves(curves: dict, path, title: str = "", points: dict | None = None) -> Path:
     """ROC curves (true against false positive rate), one per entry ``label -> (fpr, tpr)``.
 
