@@ -83,6 +83,21 @@ def test_image2vector_is_a_column_in_row_major_order():
     np.testing.assert_array_equal(keras.layers.Flatten(dtype="float64")(image[None]).numpy().T, v)
 
 
+def test_image2vector_on_the_course_image():
+    # The notebook's 3 x 3 x 2 test image; its printed "expected output" is these 18 values as
+    # one column, in this order.
+    image = np.array([[[0.67826139, 0.29380381], [0.90714982, 0.52835647],
+                       [0.4215251, 0.45017551]],
+                      [[0.92814219, 0.96677647], [0.85304703, 0.52351845],
+                       [0.19981397, 0.27417313]],
+                      [[0.60659855, 0.00533165], [0.10820313, 0.49978937],
+                       [0.34144279, 0.94630077]]])
+    expected = [0.67826139, 0.29380381, 0.90714982, 0.52835647, 0.4215251, 0.45017551,
+                0.92814219, 0.96677647, 0.85304703, 0.52351845, 0.19981397, 0.27417313,
+                0.60659855, 0.00533165, 0.10820313, 0.49978937, 0.34144279, 0.94630077]
+    np.testing.assert_array_equal(basics.image2vector(image), np.array(expected)[:, None])
+
+
 def test_basics_twins():
     x = np.linspace(-4, 4, 9)
     xt = tf.constant(x)
