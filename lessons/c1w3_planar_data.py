@@ -136,25 +136,30 @@ def run(ctx):
     mix_steps = min(steps, MIX_STEPS)
     ctx.section(f"Mixed tanh/ReLU hidden layer (4 units, {MIX_SEEDS} seeds, {mix_steps} "
                 f"iterations)")
+    def mixed(activations, init_seed):
+        glorot = keras.initializers.GlorotUniform  # the same weights for the 3 variants
+        return keras.Sequential([
+            keras.Input((2,)),
+            MixedActivationDense(4, activations, name="hidden",
+                                 kernel_initializer=glorot(init_seed)),
+            keras.layers.Dense(1, activation="sigmoid", name="output",
+                               kernel_initializer=glorot(init_seed + 500))])
+
     mix_accuracy = {kind: [] for kind in MIX_VARIANTS}
-    mix_models = {}
+    mix_models = {}  # one compiled model per variant, restarted from each seed's weights
     for k in range(MIX_SEEDS):
         init_seed = 1000 * ctx.seed + k
         for kind, activations in MIX_VARIANTS.items():
-            glorot = keras.initializers.GlorotUniform  # the same weights for the 3 variants
-            model = keras.Sequential([
-                keras.Input((2,)),
-                MixedActivationDense(4, activations, name="hidden",
-                                     kernel_initializer=glorot(init_seed)),
-                keras.layers.Dense(1, activation="sigmoid", name="output",
-                                   kernel_initializer=glorot(init_seed + 500))],
-                name=f"mixed_{kind}")
-            model.compile(optimizer=keras.optimizers.SGD(LEARNING_RATE),
-                          loss="binary_crossentropy")
+            if kind not in mix_models:
+                mix_models[kind] = model = mixed(activations, init_seed)
+                model.compile(optimizer=keras.optimizers.SGD(LEARNING_RATE),
+                              loss="binary_crossentropy")
+            else:  # plain SGD keeps no state but its step count: new weights are a new start
+                model = mix_models[kind]
+                model.set_weights(mixed(activations, init_seed).get_weights())
             fit_steps(model, ds.x_train, ds.y_train, mix_steps, log_every=mix_steps,
                       callbacks=ctx.callbacks(f"mixed_{kind}_seed{k}"))
             mix_accuracy[kind].append(accuracy(model, ds.x_train, ds.y_train))
-            mix_models.setdefault(kind, model)
     for kind, accs in mix_accuracy.items():
         ctx.record(f"{kind}_accuracy_mean", sum(accs) / len(accs))
         ctx.record(f"{kind}_accuracy_min", min(accs))
@@ -167,7 +172,7 @@ def run(ctx):
     plots.decision_boundaries({f"{kind}: {'/'.join(MIX_VARIANTS[kind])}": m
                                for kind, m in mix_models.items()}, ds.x_train, ds.y_train,
                               ctx.path("mixed_boundaries.png"),
-                              title="Mixed and pure hidden layers (first seed)")
+                              title=f"Mixed and pure hidden layers (the last of {MIX_SEEDS} starts)")
 
     ## Side by side: the course's own NumPy network and Keras, from the same weights
     ctx.section("Side by side: tfcourse.scratch.planar.nn_model (NumPy) and Keras [2, 4, 1], "

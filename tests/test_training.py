@@ -149,6 +149,47 @@ def test_validation_entries_are_the_dev_loss_after_each_entry():
     assert history.history["val_loss"][-1] == pytest.approx(loss, rel=1e-6)
 
 
+def test_dev_set_entries_and_hooks_are_those_of_keras_validation(tmp_path):
+    """The dev set runs as a callback (one traced test step per epoch, not Keras's
+    ``evaluate``): the same ``val_`` entries as ``model.fit(validation_data=)``, in the logs
+    other callbacks see at ``on_epoch_end``, and their test hooks called as ``evaluate`` calls
+    them (so TensorBoard writes its validation scalars and EarlyStopping can watch val_loss)."""
+    x, y = _data()
+    xd, yd = _data(30)
+
+    class Watch(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seen, self.hooks = [], []
+
+        def on_test_begin(self, logs=None):
+            self.hooks.append("begin")
+
+        def on_test_end(self, logs=None):
+            self.hooks.append(("end", round(logs["loss"], 6)))
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seen.append(logs["val_loss"])
+
+    ours, watch = _tiny_model(), Watch()
+    history = fit_steps(ours, x, y, 40, log_every=10, validation_data=(xd, yd),
+                        callbacks=[watch])
+    keras_model = _tiny_model()
+    reference = keras_model.fit(x, y, batch_size=len(x), epochs=40, verbose=0,
+                                validation_data=(xd, yd), validation_batch_size=len(xd))
+    np.testing.assert_allclose(history.history["val_loss"],
+                               reference.history["val_loss"][9::10], rtol=1e-6)
+    np.testing.assert_allclose(history.history["val_accuracy"],
+                               reference.history["val_accuracy"][9::10], rtol=1e-6)
+    assert watch.seen == history.history["val_loss"]
+    assert watch.hooks[0] == "begin" and len(watch.hooks) == 8
+    assert watch.hooks[-1] == ("end", round(history.history["val_loss"][-1], 6))
+    stop = keras.callbacks.EarlyStopping("val_loss", patience=0, min_delta=10.0)
+    short = fit_steps(_tiny_model(), x, y, 40, log_every=10, validation_data=(xd, yd),
+                      callbacks=[stop])
+    assert len(short.history["val_loss"]) == 2  # stopped after the first epoch that did not gain
+
+
 def test_a_per_batch_callback_sees_every_step():
     x, y = _data()
     every, blocks = _CountBatches(), _CountBlocks()
@@ -240,3 +281,32 @@ def test_xla_by_default_for_long_full_batch_runs_without_random_layers():
     finally:
         _CompiledFullBatchBlock.__init__ = original
     assert seen == [True, False, False]
+
+
+def test_a_model_trained_again_reuses_its_block_and_matches_a_fresh_model():
+    """Restarting one compiled model from new weights reuses its traced block (no new trace)
+    and trains exactly as a freshly built model from those weights; a new compile, another
+    batch shape or another block size gets a new block."""
+    from tfcourse.training import _kept_blocks
+
+    x, y = _data()
+    model = _tiny_model()
+    start = model.get_weights()
+    fit_steps(model, x, y, 30, log_every=10)
+    (key, (_, block)), = _kept_blocks(model).items()
+    model.set_weights(start)
+    fit_steps(model, x, y, 30, log_every=10)
+    assert list(_kept_blocks(model)) == [key] and _kept_blocks(model)[key][1] is block
+    fresh = _tiny_model()
+    fresh.set_weights(start)
+    fit_steps(fresh, x, y, 30, log_every=10)
+    _assert_same_weights(model, fresh)
+    fit_steps(model, x[:20], y[:20], 30, log_every=10)   # another batch shape: retraced
+    model.set_weights(start)
+    fit_steps(model, x, y, 30, log_every=10)
+    _assert_same_weights(model, fresh)
+    fit_steps(model, x, y, 20, log_every=5)              # another block size: a second block
+    assert len(_kept_blocks(model)) == 2
+    model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
+    fit_steps(model, x, y, 20, log_every=5)              # a new compile: a new block
+    assert _kept_blocks(model)[(5, True, False)][0][0] is model.optimizer

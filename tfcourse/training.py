@@ -73,14 +73,15 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
         ds = ds.shuffle(m, seed=shuffle_seed, reshuffle_each_iteration=True)
         ds = ds.batch(bs).repeat().prefetch(2)
     log_every = min(log_every, steps)
-    one_batch_dev = isinstance(validation_data, (tuple, list))
-    if one_batch_dev:
-        # Keras would batch arrays by 32 and run one test step per batch at every logged point;
-        # the course evaluates its dev set in one pass: one in-memory batch, one step.
-        validation_data = tf.data.Dataset.from_tensors(
-            tuple(np.asarray(a, "float32" if i == 0 else None)
-                  for i, a in enumerate(validation_data)))
     callbacks = list(callbacks)
+    if isinstance(validation_data, (tuple, list)):
+        # Keras would batch arrays by 32 and run `evaluate` (a new iterator, callback list and
+        # test loop) at every logged point; the course evaluates its dev set in one pass: one
+        # in-memory batch, one traced test step, run by a callback (see _DevSetEvaluation).
+        dev = tuple(np.asarray(a, "float32" if i == 0 else None)
+                    for i, a in enumerate(validation_data))
+        callbacks.insert(0, _DevSetEvaluation(tf.data.Dataset.from_tensors(dev), callbacks))
+        validation_data = None
     for callback in callbacks:
         if callable(getattr(callback, "count_steps", None)):
             callback.count_steps(steps)  # a progress callback: count `steps` steps, not epochs
@@ -99,7 +100,7 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
     xla = full_batch and (jit_compile is True or (jit_compile is None and steps >= XLA_STEPS
                                                   and not _draws_random_numbers(model)))
     with _steps_per_execution(model, block, same_batch=full_batch, xla=xla,
-                              one_batch_dev=one_batch_dev):
+                              sample=(x[:bs], y[:bs])):
         return model.fit(ds, epochs=epochs, steps_per_epoch=log_every, verbose=0,
                          shuffle=False, validation_data=validation_data, callbacks=callbacks)
 
@@ -163,7 +164,7 @@ def _needs_every_batch(callback) -> bool:
 
 @contextlib.contextmanager
 def _steps_per_execution(model, block: int, same_batch: bool, xla: bool = False,
-                         one_batch_dev: bool = False):
+                         sample=None):
     """Run ``model.fit`` with ``block`` steps per call, restoring the model's setting after.
 
     Relies on Keras 3's trainer (keras/src/trainers/trainer.py and
@@ -184,19 +185,72 @@ def _steps_per_execution(model, block: int, same_batch: bool, xla: bool = False,
     train function already set. With ``xla`` and a full batch the block is one XLA
     computation (:class:`_CompiledFullBatchBlock`): on the course's [2, 4, 1] network a step
     costs ~15 µs instead of ~100 µs, for ~0.3 s of compiling per model.
+
+    ``sample``, a batch ``(x, y)``, builds what the model has not built yet (its compiled
+    metrics' and loss's state, the optimizer's variables) before the block is traced
+    (:func:`_build_before_tracing`), so that the block is traced once rather than twice.
+
+    The block is kept with the model (:func:`_kept_blocks`) and used again when
+    ``fit_steps`` trains the same model again with the same block size, batching and XLA
+    setting, the same optimizer, loss and metrics objects (a new ``compile`` makes a new
+    block) and a batch of the same shape: restarting one compiled model from several
+    initial weights costs one trace, not one per start.
     """
     saved = model.steps_per_execution
     model.steps_per_execution = block
     model.train_function = model.test_function = None
     if block > 1 and _lean_block_applies(model):
-        model.train_function = _lean_block(model, block, same_batch, xla)
-        if one_batch_dev:
-            model.test_function = _OneBatchTest(model)
+        key = (block, same_batch, xla)
+        compiled = (model.optimizer, getattr(model, "_compile_loss", None),
+                    getattr(model, "_compile_metrics", None))
+        kept = _kept_blocks(model)
+        if key in kept and all(a is b for a, b in zip(kept[key][0], compiled)):
+            train_function = kept[key][1]
+            if hasattr(train_function, "new_fit"):
+                train_function.new_fit()
+        else:
+            if sample is not None:
+                _build_before_tracing(model, sample)
+            train_function = _lean_block(model, block, same_batch, xla)
+            kept[key] = (compiled, train_function)
+        model.train_function = train_function
     try:
         yield
     finally:
         model.steps_per_execution = saved
         model.train_function = model.test_function = None
+
+
+def _kept_blocks(model) -> dict:
+    """The blocks kept for ``model``, ``{(block, same_batch, xla): (compiled, function)}``: a
+    plain attribute of the model, set past Keras's and TensorFlow's attribute tracking
+    (``object.__setattr__``) so that it is neither a tracked layer attribute nor saved with the
+    model; it goes with the model (a reference cycle the garbage collector frees)."""
+    kept = vars(model).get("_tfcourse_blocks")
+    if kept is None:
+        kept = {}
+        object.__setattr__(model, "_tfcourse_blocks", kept)
+    return kept
+
+
+def _build_before_tracing(model, sample) -> None:
+    """Create the state Keras would otherwise create while tracing the first train step.
+
+    Without a distribution strategy, Keras 3's TensorFlow trainer defers building the
+    compiled metrics (``accuracy``'s ``total`` and ``count``), the compiled loss and the
+    optimizer's variables to the first trace of the train function
+    (``TensorFlowTrainer._maybe_symbolic_build``, keras/src/backend/tensorflow/trainer.py,
+    3.15). A ``tf.function`` whose first trace creates variables is traced a second time
+    (``Function._get_concrete_function_garbage_collected``, TensorFlow 2.21): ~0.1 s of the
+    ~0.5 s a course-sized model spends before its first step. Private: this calls the
+    trainer's own ``_symbolic_build(data_batch=...)`` (keras/src/trainers/trainer.py), which
+    builds the same state symbolically (zeros; nothing random is drawn), as ``fit`` does under
+    a distribution strategy. A model it cannot build this way is left to Keras.
+    """
+    try:
+        model._symbolic_build(data_batch=sample)
+    except Exception:  # noqa: BLE001 - Keras builds it while tracing, as without this call
+        pass
 
 
 def _lean_block_applies(model) -> bool:
@@ -230,23 +284,51 @@ def _lean_block(model, block: int, same_batch: bool, xla: bool = False):
     return _CompiledFullBatchBlock(steps, xla)
 
 
-class _OneBatchTest:
-    """``model.test_function`` for a dev set that is one in-memory batch: its ``test_step``,
-    traced once as a concrete function (Keras's own would be a ``steps_per_execution`` loop
-    over a one-element dataset, traced twice)."""
+class _DevSetEvaluation(keras.callbacks.Callback):
+    """The dev set's ``val_`` metrics at the end of every epoch, as ``fit(validation_data=)``
+    computes them, for a dev set that is one in-memory batch.
 
-    def __init__(self, model):
-        self._model = model
-        self._run = None
+    What Keras's ``fit`` does at each epoch's end (keras/src/backend/tensorflow/trainer.py,
+    3.15) is ``evaluate``: a new iterator over the validation data, a callback list, a test
+    loop, ~10 ms on the course's networks, as long as 100 full-batch steps. This callback does
+    the same work once per epoch at the cost of one call: the model's own ``test_step``, traced
+    once as a concrete function of the batch, after ``reset_metrics()`` (as ``evaluate``), its
+    ``get_metrics_result()`` added to the epoch's logs as ``val_<name>`` before any other
+    callback sees them (it is first in the list), and the other callbacks' ``on_test_begin`` /
+    ``on_test_batch_begin`` / ``on_test_batch_end`` / ``on_test_end`` called with the values
+    ``evaluate`` gives them, so that TensorBoard, ``History``, ``EarlyStopping("val_loss")`` and
+    ``ModelCheckpoint`` see what they see under Keras's validation.
+    """
 
-    def __call__(self, iterator):
+    handles_steps_per_execution = True
+
+    def __init__(self, dataset, callbacks):
+        super().__init__()
+        self._dataset, self._callbacks = dataset, callbacks
+        self._batch = self._run = None
+
+    def on_epoch_end(self, epoch, logs=None):
         import tensorflow as tf
 
-        batch = next(iterator)
+        model = self.model
         if self._run is None:
-            function = tf.function(self._model.test_step, autograph=False)
-            self._run = function.get_concrete_function(batch)
-        return self._run(batch)
+            self._batch = next(iter(self._dataset))
+            self._run = tf.function(model.test_step, autograph=False).get_concrete_function(
+                self._batch)
+        others = [c for c in self._callbacks if c is not self]
+        for callback in others:
+            callback.on_test_begin()
+        model.reset_metrics()
+        for callback in others:
+            callback.on_test_batch_begin(0)
+        step_logs = self._run(self._batch)
+        for callback in others:
+            callback.on_test_batch_end(0, step_logs)
+        results = {name: float(value) for name, value in model.get_metrics_result().items()}
+        for callback in others:
+            callback.on_test_end(results)
+        if logs is not None:
+            logs.update({f"val_{name}": value for name, value in results.items()})
 
 
 class _CompiledFullBatchBlock:
@@ -264,12 +346,22 @@ class _CompiledFullBatchBlock:
     def __init__(self, steps, xla: bool = True):
         self._steps, self._xla = steps, xla
         self._run = None
+        self._batch = self._spec = None
+
+    def new_fit(self):
+        """Another ``fit`` of the same model: its batch is read again (new data of the same
+        shape reuses the compiled block; another shape compiles another)."""
         self._batch = None
 
     def __call__(self, iterator):
+        if self._batch is None:
+            # A full batch is read once per fit: every element of the dataset is the same.
+            batch = next(iterator)
+            if self._run is not None and not _same_spec(batch, self._spec):
+                self._run = None
+            self._batch = batch
         if self._run is None:
-            # A full batch is read once: every element of the dataset is the same.
-            self._batch = next(iterator)
+            self._spec = _spec(self._batch)
             self._run = self._first_compile(jit_compile=self._xla)
         return self._run(self._batch)
 
@@ -291,6 +383,16 @@ class _CompiledFullBatchBlock:
                 raise
             return self._first_compile(jit_compile=False)
         return _FirstResult(concrete, result)
+
+
+def _spec(batch):
+    import tensorflow as tf
+
+    return [(tuple(t.shape), t.dtype) for t in tf.nest.flatten(batch)]
+
+
+def _same_spec(batch, spec) -> bool:
+    return _spec(batch) == spec
 
 
 class _FirstResult:
