@@ -330,8 +330,58 @@ class EncoderLayer(_CourseCallOrder, keras.layers.Layer):
                 "key_dim": self.key_dim}
 
 
+class _Stack(_CourseCallOrder, keras.layers.Layer):
+    """What :class:`Encoder` and :class:`Decoder` share: their arguments' checks, the input
+    ``Dropout(Embedding(ids) · √d + PE[:, :T, :])`` and the config.
+
+    A subclass names its vocabulary argument (``_vocab_arg``) and the attribute holding its
+    layers (``_layers_attr``: ``enc_layers`` / ``dec_layers``, the names saved files use).
+    """
+
+    _vocab_arg = _layers_attr = None
+
+    def __init__(self, owner, layer_class, num_layers, embedding_dim, num_heads,
+                 fully_connected_dim, vocab_size, maximum_position_encoding, dropout_rate,
+                 layernorm_eps, key_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.num_layers = check_int("num_layers", num_layers, low=1, owner=owner)
+        self.embedding_dim = check_int("embedding_dim", embedding_dim, low=1, owner=owner)
+        self.num_heads = check_int("num_heads", num_heads, low=1, owner=owner)
+        self.fully_connected_dim = check_int("fully_connected_dim", fully_connected_dim, low=1,
+                                             owner=owner)
+        setattr(self, self._vocab_arg, check_int(self._vocab_arg, vocab_size, low=1,
+                                                 owner=owner))
+        self.maximum_position_encoding = check_int(
+            "maximum_position_encoding", maximum_position_encoding, low=1, owner=owner)
+        _check_rate_eps(owner, dropout_rate, layernorm_eps)
+        _check_key_dim(owner, key_dim)
+        self.dropout_rate, self.layernorm_eps, self.key_dim = dropout_rate, layernorm_eps, key_dim
+        self.embedding = keras.layers.Embedding(vocab_size, embedding_dim)
+        self.pos_encoding = positional_encoding(maximum_position_encoding, embedding_dim)
+        setattr(self, self._layers_attr,
+                [layer_class(embedding_dim, num_heads, fully_connected_dim, dropout_rate,
+                             layernorm_eps, key_dim) for _ in range(num_layers)])
+        self.dropout = keras.layers.Dropout(dropout_rate)
+
+    def _embed(self, x, training):
+        seq_len = ops.shape(x)[1]
+        x = self.embedding(x)  # (m, T, d)
+        x = x * ops.sqrt(ops.cast(self.embedding_dim, x.dtype))
+        x = x + ops.cast(self.pos_encoding[:, :seq_len, :], x.dtype)
+        return self.dropout(x, training=training)
+
+    def get_config(self):
+        return {**super().get_config(), "num_layers": self.num_layers,
+                "embedding_dim": self.embedding_dim, "num_heads": self.num_heads,
+                "fully_connected_dim": self.fully_connected_dim,
+                self._vocab_arg: getattr(self, self._vocab_arg),
+                "maximum_position_encoding": self.maximum_position_encoding,
+                "dropout_rate": self.dropout_rate, "layernorm_eps": self.layernorm_eps,
+                "key_dim": self.key_dim}
+
+
 @keras.saving.register_keras_serializable(package="tfcourse")
-class Encoder(_CourseCallOrder, keras.layers.Layer):
+class Encoder(_Stack):
     """The course's encoder: embedding · √d + positional encoding, dropout, ``num_layers`` layers.
 
     x = Dropout(Embedding(ids) · √d + PE[:, :T, :]);   x = EncoderLayerₗ(x) for l = 1…L
@@ -347,51 +397,23 @@ class Encoder(_CourseCallOrder, keras.layers.Layer):
     Call arguments (the course's order): ``x`` ids (m, T), ``training``, ``mask``.
     """
 
+    _vocab_arg, _layers_attr = "input_vocab_size", "enc_layers"
+
     def __init__(self, num_layers, embedding_dim, num_heads, fully_connected_dim,
                  input_vocab_size, maximum_position_encoding, dropout_rate=0.1,
                  layernorm_eps=1e-6, key_dim=None, **kwargs):
-        super().__init__(**kwargs)
-        owner = "Encoder"
-        self.num_layers = check_int("num_layers", num_layers, low=1, owner=owner)
-        self.embedding_dim = check_int("embedding_dim", embedding_dim, low=1, owner=owner)
-        self.num_heads = check_int("num_heads", num_heads, low=1, owner=owner)
-        self.fully_connected_dim = check_int("fully_connected_dim", fully_connected_dim, low=1,
-                                             owner=owner)
-        self.input_vocab_size = check_int("input_vocab_size", input_vocab_size, low=1,
-                                          owner=owner)
-        self.maximum_position_encoding = check_int(
-            "maximum_position_encoding", maximum_position_encoding, low=1, owner=owner)
-        _check_rate_eps(owner, dropout_rate, layernorm_eps)
-        _check_key_dim(owner, key_dim)
-        self.dropout_rate, self.layernorm_eps, self.key_dim = dropout_rate, layernorm_eps, key_dim
-        self.embedding = keras.layers.Embedding(input_vocab_size, embedding_dim)
-        self.pos_encoding = positional_encoding(maximum_position_encoding, embedding_dim)
-        self.enc_layers = [EncoderLayer(embedding_dim, num_heads, fully_connected_dim,
-                                        dropout_rate, layernorm_eps, key_dim)
-                           for _ in range(num_layers)]
-        self.dropout = keras.layers.Dropout(dropout_rate)
+        super().__init__("Encoder", EncoderLayer, num_layers, embedding_dim, num_heads,
+                         fully_connected_dim, input_vocab_size, maximum_position_encoding,
+                         dropout_rate, layernorm_eps, key_dim, **kwargs)
 
     def call(self, x, training=None, mask=None):
-        seq_len = ops.shape(x)[1]
-        x = self.embedding(x)  # (m, T, d)
-        x = x * ops.sqrt(ops.cast(self.embedding_dim, x.dtype))
-        x = x + ops.cast(self.pos_encoding[:, :seq_len, :], x.dtype)
-        x = self.dropout(x, training=training)
+        x = self._embed(x, training)
         for layer in self.enc_layers:
             x = layer(x, training=training, mask=mask)
         return x  # (m, T, d)
 
     def compute_output_shape(self, x_shape, *args, **kwargs):
         return (*x_shape, self.embedding_dim)
-
-    def get_config(self):
-        return {**super().get_config(), "num_layers": self.num_layers,
-                "embedding_dim": self.embedding_dim, "num_heads": self.num_heads,
-                "fully_connected_dim": self.fully_connected_dim,
-                "input_vocab_size": self.input_vocab_size,
-                "maximum_position_encoding": self.maximum_position_encoding,
-                "dropout_rate": self.dropout_rate, "layernorm_eps": self.layernorm_eps,
-                "key_dim": self.key_dim}
 
 
 @keras.saving.register_keras_serializable(package="tfcourse")
@@ -453,7 +475,7 @@ class DecoderLayer(_CourseCallOrder, keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="tfcourse")
-class Decoder(_CourseCallOrder, keras.layers.Layer):
+class Decoder(_Stack):
     """The course's decoder: embedding · √d + PE, dropout, ``num_layers`` decoder layers.
 
     Course 5, week 4; lesson c5w4_transformer.
@@ -472,52 +494,24 @@ class Decoder(_CourseCallOrder, keras.layers.Layer):
     ``look_ahead_mask``, ``padding_mask``.
     """
 
+    _vocab_arg, _layers_attr = "target_vocab_size", "dec_layers"
+
     def __init__(self, num_layers, embedding_dim, num_heads, fully_connected_dim,
                  target_vocab_size, maximum_position_encoding, dropout_rate=0.1,
                  layernorm_eps=1e-6, key_dim=None, **kwargs):
-        super().__init__(**kwargs)
-        owner = "Decoder"
-        self.num_layers = check_int("num_layers", num_layers, low=1, owner=owner)
-        self.embedding_dim = check_int("embedding_dim", embedding_dim, low=1, owner=owner)
-        self.num_heads = check_int("num_heads", num_heads, low=1, owner=owner)
-        self.fully_connected_dim = check_int("fully_connected_dim", fully_connected_dim, low=1,
-                                             owner=owner)
-        self.target_vocab_size = check_int("target_vocab_size", target_vocab_size, low=1,
-                                           owner=owner)
-        self.maximum_position_encoding = check_int(
-            "maximum_position_encoding", maximum_position_encoding, low=1, owner=owner)
-        _check_rate_eps(owner, dropout_rate, layernorm_eps)
-        _check_key_dim(owner, key_dim)
-        self.dropout_rate, self.layernorm_eps, self.key_dim = dropout_rate, layernorm_eps, key_dim
-        self.embedding = keras.layers.Embedding(target_vocab_size, embedding_dim)
-        self.pos_encoding = positional_encoding(maximum_position_encoding, embedding_dim)
-        self.dec_layers = [DecoderLayer(embedding_dim, num_heads, fully_connected_dim,
-                                        dropout_rate, layernorm_eps, key_dim)
-                           for _ in range(num_layers)]
-        self.dropout = keras.layers.Dropout(dropout_rate)
+        super().__init__("Decoder", DecoderLayer, num_layers, embedding_dim, num_heads,
+                         fully_connected_dim, target_vocab_size, maximum_position_encoding,
+                         dropout_rate, layernorm_eps, key_dim, **kwargs)
 
     def call(self, x, enc_output, training=None, look_ahead_mask=None, padding_mask=None):
-        seq_len = ops.shape(x)[1]
         attention_weights = {}
-        x = self.embedding(x)
-        x = x * ops.sqrt(ops.cast(self.embedding_dim, x.dtype))
-        x = x + ops.cast(self.pos_encoding[:, :seq_len, :], x.dtype)
-        x = self.dropout(x, training=training)
+        x = self._embed(x, training)
         for i, layer in enumerate(self.dec_layers):
             x, block1, block2 = layer(x, enc_output, training=training,
                                       look_ahead_mask=look_ahead_mask, padding_mask=padding_mask)
             attention_weights[f"decoder_layer{i + 1}_block1_self_att"] = block1
             attention_weights[f"decoder_layer{i + 1}_block2_decenc_att"] = block2
         return x, attention_weights
-
-    def get_config(self):
-        return {**super().get_config(), "num_layers": self.num_layers,
-                "embedding_dim": self.embedding_dim, "num_heads": self.num_heads,
-                "fully_connected_dim": self.fully_connected_dim,
-                "target_vocab_size": self.target_vocab_size,
-                "maximum_position_encoding": self.maximum_position_encoding,
-                "dropout_rate": self.dropout_rate, "layernorm_eps": self.layernorm_eps,
-                "key_dim": self.key_dim}
 
 
 @keras.saving.register_keras_serializable(package="tfcourse")
