@@ -5,9 +5,17 @@ reproduce the assignment's expected outputs on its own test inputs (its latest v
 1 = keep). The layers with weights are twin-tested: MultiHeadAttention against
 keras.layers.MultiHeadAttention with copied weights, EncoderLayer / DecoderLayer against the
 course's composition of Keras layers with the same weights; on the course's test inputs they are
-checked for shapes and mask structure. (The assignment's printed numbers for those layers come
-from TF 2 / Keras 2's random initializers under set_random_seed(42), which Keras 3 does not
-reproduce.)
+checked for shapes and mask structure, and Decoder_test's and Transformer_test's own checks
+(shapes and keys only) are reproduced as they are.
+
+Why the assignment's printed numbers for EncoderLayer_test, Encoder_test and DecoderLayer_test
+are not asserted: each is a function of the layer's initial weights (and, for training=True, of
+its dropout masks), which its tests draw with TF-Keras 2's default initializers after
+tf.random.set_seed(10) (an earlier version: tf.keras.utils.set_random_seed(42)). TF-Keras 2's
+unseeded initializers are stateful TF ops seeded from the global seed and a per-op counter, run
+in the order of the first call's lazy builds; Keras 3's draw from keras.random's SeedGenerator
+with stateless ops, so no seed gives the same weights here. The values are tested instead
+against Keras's own layers with the same weights (the twins below).
 """
 import keras
 import numpy as np
@@ -216,6 +224,11 @@ ENC_OUT = np.array([[[-0.40172306, 0.11519244, -1.2322885, 1.5188192],
                      [0.4685002, -1.6252842, 0.09368491, 1.063099]]], "float32")
 
 
+ENC_OUT_2 = np.array([[[-0.3489219, 0.31335592, -1.3568854, 1.3924513],
+                       [-0.08761203, -0.1680029, -1.2742313, 1.5298463],
+                       [0.2627198, -1.6140151, 0.2212624, 1.130033]]], "float32")
+
+
 def test_decoder_layer_course_test_inputs_and_keras_twin():
     keras.utils.set_random_seed(42)
     layer = DecoderLayer(embedding_dim=4, num_heads=8, fully_connected_dim=32, dropout_rate=0.1,
@@ -239,7 +252,7 @@ def test_decoder_course_test_inputs():
     num_layers, num_heads = 7, 3
     dec = Decoder(num_layers, 4, num_heads, 8, 33, 6)
     x = np.array([[3, 2, 1], [2, 1, 0]])
-    enc = np.concatenate([ENC_OUT, ENC_OUT[:, ::-1]])
+    enc = np.concatenate([ENC_OUT, ENC_OUT_2])  # the course's Decoder_test encoder output
     out, weights = dec(x, enc, False, create_look_ahead_mask(3), None)
     assert tuple(out.shape) == enc.shape
     keys = list(weights)
