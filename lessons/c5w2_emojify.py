@@ -61,7 +61,7 @@ uses the shipped GloVe subset (2474 words: every word of the sentences among the
 models see the same vectors; only the vocabulary is smaller).
 
 Outputs: ``results.json``, ``confusion_matrix.png`` (test set, V1 / V2 / random embedding),
-``learning_curves.png``, ``predictions.txt`` (every test sentence with the three models'
+``learning_curves.png`` (--fast: training only), ``predictions.txt`` (every test sentence with the three models'
 emoji), TensorBoard logs, and V2 exported over a smaller vocabulary: the trained LSTM and Dense
 weights with the GloVe rows of the 30 000 most frequent words and of the data's words (not the
 80 MB matrix of all 400 000; ``export_max_abs_difference`` checks it computes the same
@@ -110,8 +110,10 @@ def run(ctx):
     avg = lambda xs: np.stack([E.sentence_to_avg(s, wv) for s in xs]).astype("float32")  # noqa
     v1 = E.Emojify_V1((wv.dim,))
     v1.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy", metrics=["accuracy"])
+    # the learning curves' test-set lines; --fast skips them (one graph fewer per model to trace)
+    watch = None if ctx.fast else (avg(x_test), y_test_oh)
     h1 = v1.fit(avg(x_train), y_train_oh, batch_size=32, epochs=4 * ctx.epochs, verbose=0,
-                validation_data=(avg(x_test), y_test_oh), callbacks=ctx.callbacks("emojify_v1"))
+                validation_data=watch, callbacks=ctx.callbacks("emojify_v1"))
     pred = {"V1": v1.predict(avg(x_test), verbose=0).argmax(1)}
     v1_train = float(np.mean(v1.predict(avg(x_train), verbose=0).argmax(1) == y_train))
     ctx.log(f"V1: train accuracy {v1_train:.3f}, test {np.mean(pred['V1'] == y_test):.3f}")
@@ -131,7 +133,7 @@ def run(ctx):
         model.compile(keras.optimizers.Adam(), "categorical_crossentropy", metrics=["accuracy"])
         run_name = "emojify_v2" if name == "V2" else "emojify_v2_random_embedding"
         h = model.fit(xi_train, y_train_oh, batch_size=32, epochs=ctx.epochs, shuffle=True,
-                      verbose=0, validation_data=(xi_test, y_test_oh),
+                      verbose=0, validation_data=None if ctx.fast else (xi_test, y_test_oh),
                       callbacks=ctx.callbacks(run_name))
         histories[name] = h.history
         models[name] = model
