@@ -10,11 +10,19 @@ Emojify V1 (``tfcourse.embeddings.Emojify_V1``): average the sentence's GloVe ve
     avg = (1/n) Σ_i e_{w_i},   z = W·avg + b,   ŷ = softmax(z),   L = −Σ_k y_k log ŷ_k.
 
 Averaging throws away word order, so V1 cannot read a negation. In the course, "not feeling
-happy" averages to something close to "happy" and gets 😄. Here the training set's few
-negations are all sad sentences ("i am not happy"), so "not" itself has become a sad word for
-V1: it labels "not feeling happy" 😞 (``v1_not_feeling_happy``) — and "not feeling sad" 😞 too.
-The lesson prints V1's and V2's labels for the course's six probe sentences and for four
-negation probes.
+happy" averages to something close to "happy" and gets 😄. Here V1 labels it 😞
+(``v1_not_feeling_happy``) — and "not feeling sad" 😞 too: for this classifier "feeling" is
+itself a sad word. Which of the two it gets wrong is an accident of the training set, not of
+averaging. Measured once (seed 1, this lesson's V1 training) on the course's own
+``train_emoji.csv``, which is not shipped here: there too "not" leans sad (its projection on
+the sad − happy logit direction +3.6, here +4.3; the course's eight sentences with "not" or
+"cannot", "she did not answer my text", are all sad, as are this set's five), but "feeling"
+projects +0.4 (here +4.3), so "not feeling happy" comes out 😄 by 0.16 logit, as the course
+shows. What moves "feeling" is the geometry of the whole training set, not one sentence:
+rewriting this set's sad sentences without "feel" left it at +4.3 (seed 1), and with the
+course's kind of negation ("you did not call me back") V1 still answered 😞 at seeds 1-3, so
+the set was kept. The lesson prints V1's and V2's labels for the course's six probe sentences
+and for four negation probes.
 
 This is more than a failure of training: no model of that form can get all four of "feeling
 happy" 😄, "feeling sad" 😞, "not feeling happy" 😞, "not feeling sad" 😄 right. With
@@ -23,7 +31,10 @@ the three-word pair needs D·(e_not + e_feeling + e_happy)/3 > D·(e_not + e_fee
 i.e. D·e_happy > D·e_sad. So ``v1_negation_probes_correct`` is at most 3 of 4, whatever the
 data. V2 reads the words in order, so nothing stops it from getting all four; whether it
 learns to depends on the training sentences (``v2_negation_probes_correct``: with this
-project's 200 sentences, where "feeling" and "not" appear only in sad ones, it does not).
+project's 200 sentences, where "feeling" and "not" appear only in sad ones, it does not; with
+five happy negations such as "i am not sad anymore" added, it never labelled "not feeling
+sad" 😄 (seeds 1-3 at 15 epochs, 1-2 at 50) — the course's own remark that its V2 "still
+isn't very robust at understanding negation because the training set is small").
 
 Emojify V2 (``tfcourse.embeddings.Emojify_V2``, the course's graph): word indices
 (``sentences_to_indices``, zero-padded) → the frozen GloVe ``Embedding``
@@ -50,7 +61,7 @@ uses the shipped GloVe subset (2474 words: every word of the sentences among the
 models see the same vectors; only the vocabulary is smaller).
 
 Outputs: ``results.json``, ``confusion_matrix.png`` (test set, V1 / V2 / random embedding),
-``learning_curves.png``, ``predictions.txt`` (every test sentence with the three models'
+``learning_curves.png`` (--fast: training only), ``predictions.txt`` (every test sentence with the three models'
 emoji), TensorBoard logs, and V2 exported over a smaller vocabulary: the trained LSTM and Dense
 weights with the GloVe rows of the 30 000 most frequent words and of the data's words (not the
 80 MB matrix of all 400 000; ``export_max_abs_difference`` checks it computes the same
@@ -99,8 +110,10 @@ def run(ctx):
     avg = lambda xs: np.stack([E.sentence_to_avg(s, wv) for s in xs]).astype("float32")  # noqa
     v1 = E.Emojify_V1((wv.dim,))
     v1.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy", metrics=["accuracy"])
+    # the learning curves' test-set lines; --fast skips them (one graph fewer per model to trace)
+    watch = None if ctx.fast else (avg(x_test), y_test_oh)
     h1 = v1.fit(avg(x_train), y_train_oh, batch_size=32, epochs=4 * ctx.epochs, verbose=0,
-                validation_data=(avg(x_test), y_test_oh), callbacks=ctx.callbacks("emojify_v1"))
+                validation_data=watch, callbacks=ctx.callbacks("emojify_v1"))
     pred = {"V1": v1.predict(avg(x_test), verbose=0).argmax(1)}
     v1_train = float(np.mean(v1.predict(avg(x_train), verbose=0).argmax(1) == y_train))
     ctx.log(f"V1: train accuracy {v1_train:.3f}, test {np.mean(pred['V1'] == y_test):.3f}")
@@ -120,7 +133,7 @@ def run(ctx):
         model.compile(keras.optimizers.Adam(), "categorical_crossentropy", metrics=["accuracy"])
         run_name = "emojify_v2" if name == "V2" else "emojify_v2_random_embedding"
         h = model.fit(xi_train, y_train_oh, batch_size=32, epochs=ctx.epochs, shuffle=True,
-                      verbose=0, validation_data=(xi_test, y_test_oh),
+                      verbose=0, validation_data=None if ctx.fast else (xi_test, y_test_oh),
                       callbacks=ctx.callbacks(run_name))
         histories[name] = h.history
         models[name] = model
