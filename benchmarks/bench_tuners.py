@@ -690,10 +690,59 @@ def regret_at(task, trials, n):
     return (task.optimum - true) / (task.optimum - task.expected_random_best(n))
 
 
-def cheap_child(kinds, task_name, seeds, checkpoints):
+def regrets_of(kind, task, seed, checkpoints):
+    """{n: normalised regret at n trials} of one search of ``kind`` on ``task``."""
+    if kind in BUDGET_AWARE:
+        return {n: regret_at(task, run_cheap(kind, task, seed, n), n) for n in checkpoints}
+    trials = run_cheap(kind, task, seed, max(checkpoints))
+    return {n: regret_at(task, trials, n) for n in checkpoints}
+
+
+# The peers' results do not depend on the trust region: each (tuner, task, seed) is computed
+# once and kept in CACHE_DIR/<tuner>.jsonl, one JSON line {"task", "seed", "regret": {n: r}}
+# per search, so that a change to the trust region reruns only the trust region.
+CACHE_DIR = ROOT / "benchmarks" / "results" / "cheap-cache"
+PEERS = tuple(k for k in CHEAP_TUNERS if k != "c2f-trust-region")
+
+
+def read_cache(cache_dir, kind):
+    """{(task, seed): {n: regret}} from ``cache_dir/kind.jsonl`` (missing file: empty)."""
+    import json
+
+    path = Path(cache_dir) / f"{kind}.jsonl"
+    out = {}
+    if path.exists():
+        with open(path) as f:
+            for line in f:
+                if line.strip():
+                    item = json.loads(line)
+                    out.setdefault((item["task"], item["seed"]), {}).update(
+                        {int(n): r for n, r in item["regret"].items()})
+    return out
+
+
+def write_cache(cache_dir, kind, task_name, seed, regrets, seconds):
+    import json
+
+    path = Path(cache_dir) / f"{kind}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:  # one short line per append: safe with several writers
+        f.write(json.dumps({"task": task_name, "seed": seed, "seconds": round(seconds, 2),
+                            "regret": {str(n): r for n, r in regrets.items()}}) + "\n")
+
+
+def cached_regrets(cache, task_name, seed, checkpoints):
+    got = cache.get((task_name, seed))
+    if got is not None and all(n in got for n in checkpoints):
+        return {n: got[n] for n in checkpoints}
+    return None
+
+
+def cheap_child(kinds, task_name, seeds, checkpoints, cache_dir=None):
     """Run in a fresh process: each tuner of ``kinds`` on one task for every seed; print the
     normalised regrets at each checkpoint, {tuner: {n: [per seed]}}, and the seconds per
-    tuner, as JSON."""
+    tuner, as JSON. With ``cache_dir``, a peer's (not the trust region's) search already in
+    the cache is read from it, and a new one is added to it."""
     import json
 
     task = cheap_tasks()[task_name]
@@ -701,18 +750,37 @@ def cheap_child(kinds, task_name, seeds, checkpoints):
     for kind in kinds:
         t0 = time.time()
         out[kind] = {n: [] for n in checkpoints}
+        cache = read_cache(cache_dir, kind) if cache_dir and kind in PEERS else {}
         for seed in seeds:
-            if kind in BUDGET_AWARE:
-                for n in checkpoints:
-                    out[kind][n].append(regret_at(task, run_cheap(kind, task, seed, n), n))
-            else:
-                trials = run_cheap(kind, task, seed, max(checkpoints))
-                for n in checkpoints:
-                    out[kind][n].append(regret_at(task, trials, n))
+            got = cached_regrets(cache, task_name, seed, checkpoints)
+            if got is None:
+                t1 = time.time()
+                got = regrets_of(kind, task, seed, checkpoints)
+                if cache_dir and kind in PEERS:
+                    write_cache(cache_dir, kind, task_name, seed, got, time.time() - t1)
+            for n in checkpoints:
+                out[kind][n].append(got[n])
         seconds[kind] = time.time() - t0
         print(f"  {task_name:>18} {kind:>16}: {seconds[kind]:6.0f} s", file=sys.stderr,
               flush=True)
     print("REGRET " + json.dumps({"regret": out, "seconds": seconds}), flush=True)
+
+
+def fill_cache(kinds, names, seeds, checkpoints, cache_dir):
+    """Compute the peers' searches missing from the cache, seed by seed (every task of seed s
+    before seed s + 1), so that a run cut short leaves whole seeds."""
+    tasks = cheap_tasks()
+    for seed in seeds:
+        for kind in kinds:
+            cache = read_cache(cache_dir, kind)
+            for name in names:
+                if cached_regrets(cache, name, seed, checkpoints) is not None:
+                    continue
+                t0 = time.time()
+                got = regrets_of(kind, tasks[name], seed, checkpoints)
+                write_cache(cache_dir, kind, name, seed, got, time.time() - t0)
+                print(f"  seed {seed} {name:>18} {kind:>12}: {time.time() - t0:6.1f} s",
+                      flush=True)
 
 
 def report_cheap(args):
@@ -743,7 +811,8 @@ def report_cheap(args):
 
     def run(task):
         proc = subprocess.run([sys.executable, __file__, "--cheap-child", ",".join(tuners), task,
-                               ",".join(map(str, seeds)), ",".join(map(str, checkpoints))],
+                               ",".join(map(str, seeds)), ",".join(map(str, checkpoints)),
+                               "--cache-dir", args.cache_dir or ""],
                               capture_output=True, text=True, cwd=ROOT, env=env)
         line = [x for x in proc.stdout.splitlines() if x.startswith("REGRET ")]
         if proc.returncode or not line:
@@ -899,6 +968,13 @@ def main(argv=None):
     p.add_argument("--memory-child", choices=("tuner", "keras"), help=argparse.SUPPRESS)
     p.add_argument("--search-child", nargs=2, metavar=("TUNER", "SEED"), help=argparse.SUPPRESS)
     p.add_argument("--cheap-child", nargs=4, help=argparse.SUPPRESS)
+    p.add_argument("--cache-dir", default=str(CACHE_DIR),
+                   help="cheap tasks: where the peers' (every tuner but the trust region's) "
+                        "searches are kept, one JSONL file per tuner, and read back instead of "
+                        "rerun ('' for no cache; default benchmarks/results/cheap-cache)")
+    p.add_argument("--fill-cache", action="store_true",
+                   help="cheap tasks: only compute the --cheap-tuners' searches missing from "
+                        "the cache, seed by seed (run the slow peers in the background)")
     p.add_argument("--memory-configs", help=argparse.SUPPRESS)
     p.add_argument("--skip-memory", action="store_true", help="skip the memory-per-trial check")
     p.add_argument("--skip-scaling", action="store_true", help="only the search-quality table")
@@ -907,7 +983,7 @@ def main(argv=None):
     if args.cheap_child:
         kinds, task, seeds, checkpoints = args.cheap_child
         return cheap_child(kinds.split(","), task, [int(s) for s in seeds.split(",")],
-                           [int(c) for c in checkpoints.split(",")])
+                           [int(c) for c in checkpoints.split(",")], args.cache_dir or None)
     real = args.real_digits or args.search_child or args.memory_child
     if not real:
         args.seeds = args.seeds or (5 if args.quick else 30)
@@ -935,6 +1011,14 @@ def main(argv=None):
         except tuning.SearchSpaceError as e:
             p.error(f"argument --c2f: {e}")
     t0 = time.time()
+    if not real and args.fill_cache:
+        checkpoints = [c for c in CHECKPOINTS if c <= args.trials] or [args.trials]
+        if args.trials not in checkpoints:
+            checkpoints.append(args.trials)
+        fill_cache([k for k in args.cheap_tuners if k in PEERS], args.tasks or list(cheap_tasks()),
+                   list(range(args.first_seed, args.first_seed + args.seeds)), checkpoints,
+                   args.cache_dir)
+        return
     if not real:
         report_cheap(args)
         print(f"\nbenchmark time {(time.time() - t0) / 60:.1f} min")
