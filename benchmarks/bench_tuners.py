@@ -392,10 +392,9 @@ H_ALPHA = [1.0, 1.2, 3.0, 3.2]
 EMBED = (7, 0, 4, 9, 2, 5)
 CHECKPOINTS = (10, 20, 30, 50)
 # The tuners of the table. Those whose plan depends on max_trials (the box zoom's rounds,
-# Hyperband's brackets) run once per checkpoint; the others run once per seed at the largest
-# budget and are read at each. The trust region's round 0 also depends on max_trials (a third
-# of it, at most max(5, 2d)), but it runs once at the largest budget, to save CPU: at 10 and
-# 20 trials it is read from a search that planned for more (a handicap, not a help).
+# Hyperband's brackets) run once per checkpoint; the others (the trust region's included:
+# its round 0 is max(5, d + 1) trials whatever the budget) run once per seed at the largest
+# budget and are read at each.
 CHEAP_TUNERS = ("c2f-trust-region", "c2f-box", "random", "bayesian", "bayesian-10",
                 "hyperband", "tpe")
 BUDGET_AWARE = {"c2f-box", "hyperband"}
@@ -799,9 +798,15 @@ def report_cheap(args):
         checkpoints.append(args.trials)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     tuners = args.cheap_tuners
+    # Which tuners this run searches with: with --peers-from-cache only those that are not
+    # peers (the trust region); the peers' regrets then come from the cache alone, for the
+    # seeds and budgets it holds.
+    run_now = [k for k in tuners if not (args.peers_from_cache and k in PEERS)]
     if not args.from_results:
         print(f"cheap tasks {', '.join(names)}; tuners {', '.join(tuners)}; seeds {seeds[0]}.."
-              f"{seeds[-1]}; regret at {checkpoints} trials", flush=True)
+              f"{seeds[-1]}; regret at {checkpoints} trials"
+              + (f"; peers from the cache {args.cache_dir}" if args.peers_from_cache else ""),
+              flush=True)
     # One process per task (TensorFlow's import, under Keras Tuner, is paid once per task);
     # one BLAS thread each: the models' matrices are tiny, and a multithreaded BLAS made every
     # GP-based tuner (BayesianOptimization's scipy optimizer included) up to 10x slower on a
@@ -810,7 +815,7 @@ def report_cheap(args):
            "MKL_NUM_THREADS": "1"}
 
     def run(task):
-        proc = subprocess.run([sys.executable, __file__, "--cheap-child", ",".join(tuners), task,
+        proc = subprocess.run([sys.executable, __file__, "--cheap-child", ",".join(run_now), task,
                                ",".join(map(str, seeds)), ",".join(map(str, checkpoints)),
                                "--cache-dir", args.cache_dir or ""],
                               capture_output=True, text=True, cwd=ROOT, env=env)
@@ -826,45 +831,73 @@ def report_cheap(args):
                                     **reply}) + "\n")
         return task, reply["regret"]
 
+    # per_seed[(task, kind)][n] = {seed: regret}
+    per_seed = {}
     if args.from_results:  # the table of an earlier (possibly cut) run, no search
-        by_task = {}
         with open(args.from_results) as f:
             for line in f:
                 item = json.loads(line)
-                by_task[item["task"]] = item["regret"]
-                seeds, checkpoints = item["seeds"], item["checkpoints"]
-        names = [t for t in names if t in by_task]
-        tuners = [k for k in tuners if all(k in by_task[t] for t in names)]
-        print(f"from {args.from_results}: tasks {', '.join(names)}; tuners {', '.join(tuners)}; "
-              f"seeds {seeds[0]}..{seeds[-1]}; regret at {checkpoints} trials", flush=True)
-    else:
+                for kind, by_n in item["regret"].items():
+                    for n, values in by_n.items():
+                        per_seed.setdefault((item["task"], kind), {}).setdefault(
+                            int(n), {}).update(zip(item["seeds"], values))
+        print(f"from {args.from_results}: tasks {', '.join(names)}; tuners {', '.join(tuners)}"
+              + (f"; peers from the cache {args.cache_dir}" if args.peers_from_cache else ""),
+              flush=True)
+    elif run_now:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            by_task = dict(pool.map(run, names))
-    results = {(task, kind): {int(n): v for n, v in by_task[task][kind].items()}
+            for task, regret in pool.map(run, names):
+                for kind, by_n in regret.items():
+                    for n, values in by_n.items():
+                        per_seed.setdefault((task, kind), {})[int(n)] = dict(zip(seeds, values))
+    if args.peers_from_cache:
+        for kind in tuners:
+            if kind not in PEERS:
+                continue
+            cache = read_cache(args.cache_dir, kind)
+            for task in names:
+                for n in checkpoints:
+                    per_seed.setdefault((task, kind), {})[n] = {
+                        s: cache[task, s][n] for s in seeds
+                        if (task, s) in cache and n in cache[task, s]}
+    # The seeds every tuner has for a task and budget: tables and tests are paired on them.
+    common = {}
+    for task in names:
+        for n in checkpoints:
+            sets = [set(per_seed.get((task, k), {}).get(n, {})) for k in tuners]
+            common[task, n] = sorted(set.intersection(*sets)) if sets else []
+    results = {(task, kind): {n: [per_seed[task, kind][n][s] for s in common[task, n]]
+                              for n in checkpoints}
                for task in names for kind in tuners}
-    # results[(task, kind)][n] = [regret per seed]
+    names = [t for t in names if any(common[t, n] for n in checkpoints)]
+    counts = sorted({len(common[t, n]) for t in names for n in checkpoints})
     print()
     print(f"Normalised regret (0 = optimum, 1 = random search's expected best at the same "
-          f"budget), median [IQR] over {len(seeds)} seeds")
+          f"budget), median [IQR] over the seeds every tuner has ({'/'.join(map(str, counts))}"
+          f" seeds; column 'seeds')")
     for n in checkpoints:
         print()
         print(f"### {n} trials")
         print()
-        print("| task | split | " + " | ".join(tuners) + " |")
-        print("|---|---|" + "---:|" * len(tuners))
+        print("| task | split | seeds | " + " | ".join(tuners) + " |")
+        print("|---|---|---:|" + "---:|" * len(tuners))
         for task in names:
+            if not common[task, n]:
+                continue
             cells = []
             for kind in tuners:
                 r = np.array(results[task, kind][n])
                 q1, med, q3 = np.percentile(r, [25, 50, 75])
                 cells.append(f"{med:.2f} [{q1:.2f}, {q3:.2f}]")
-            print(f"| {task} | {tasks[task].split} | " + " | ".join(cells) + " |")
+            print(f"| {task} | {tasks[task].split} | {len(common[task, n])} | "
+                  + " | ".join(cells) + " |")
         for split in ("design", "judge", "all"):
-            chosen = [t for t in names if split == "all" or tasks[t].split == split]
+            chosen = [t for t in names if (split == "all" or tasks[t].split == split)
+                      and common[t, n]]
             if not chosen:
                 continue
             means = [np.mean([np.median(results[t, k][n]) for t in chosen]) for k in tuners]
-            print(f"| mean of medians, {split} ({len(chosen)}) | | "
+            print(f"| mean of medians, {split} ({len(chosen)}) | | | "
                   + " | ".join(f"{m:.3f}" for m in means) + " |")
     ours = "c2f-trust-region"
     if ours not in tuners:
@@ -879,9 +912,11 @@ def report_cheap(args):
         print(f"### {n} trials")
         print()
         others = [k for k in tuners if k != ours]
-        print("| task | " + " | ".join(f"vs {k}" for k in others) + " |")
-        print("|---|" + "---:|" * len(others))
+        print("| task | seeds | " + " | ".join(f"vs {k}" for k in others) + " |")
+        print("|---|---:|" + "---:|" * len(others))
         for task in names:
+            if not common[task, n]:
+                continue
             cells = []
             a = np.array(results[task, ours][n])
             for kind in others:
@@ -893,15 +928,16 @@ def report_cheap(args):
                 p = wilcoxon(a, b).pvalue
                 mark = ("better" if np.median(d) < 0 else "worse") if p < 0.05 else "n.s."
                 cells.append(f"{np.median(d):+.2f} (p {p:.3f}, {mark})")
-            print(f"| {task} | " + " | ".join(cells) + " |")
-    judge = [t for t in names if tasks[t].split == "judge"]
-    n = 30 if 30 in checkpoints else checkpoints[-1]
-    if judge:
+            print(f"| {task} | {len(common[task, n])} | " + " | ".join(cells) + " |")
+    for n in tested:
+        judge = [t for t in names if tasks[t].split == "judge" and common[t, n]]
+        if not judge:
+            continue
         mean = {k: np.mean([np.median(results[t, k][n]) for t in judge]) for k in tuners}
         print()
         best = min(mean, key=mean.get)
-        line = (f"judging tasks at {n} trials: mean normalised regret {ours} {mean[ours]:.3f}; "
-                f"lowest: {best} ({mean[best]:.3f})")
+        line = (f"judging tasks ({len(judge)}) at {n} trials: mean normalised regret {ours} "
+                f"{mean[ours]:.3f}; lowest: {best} ({mean[best]:.3f})")
         for k in ("bayesian", "tpe"):
             if k in mean and mean[k] > 0:
                 target = "-20 % or lower" if k == "bayesian" else "below it"
@@ -972,6 +1008,10 @@ def main(argv=None):
                    help="cheap tasks: where the peers' (every tuner but the trust region's) "
                         "searches are kept, one JSONL file per tuner, and read back instead of "
                         "rerun ('' for no cache; default benchmarks/results/cheap-cache)")
+    p.add_argument("--peers-from-cache", action="store_true",
+                   help="cheap tasks: search only with the trust region; every other tuner's "
+                        "regrets come from the cache alone (the seeds and budgets it holds; the "
+                        "tables use the seeds all tuners have)")
     p.add_argument("--fill-cache", action="store_true",
                    help="cheap tasks: only compute the --cheap-tuners' searches missing from "
                         "the cache, seed by seed (run the slow peers in the background)")

@@ -249,7 +249,7 @@ def test_seeded_search_is_reproducible_including_seed_0(tmp_path, zoom):
     assert values_by_id(a) == values_by_id(b) and a.boxes == b.boxes
     assert a.regions == b.regions and a.region == b.region
     assert values_by_id(a) != values_by_id(c)
-    if zoom == "trust-region":  # round 0 is the box zoom's round 0, then the model chooses
+    if zoom == "trust-region":  # a round 0 of max(5, d + 1), then the model chooses
         assert sum(a.round_of(i) == 1 for i in range(n)) == n - a.initial_trials() > 0
 
 
@@ -694,14 +694,14 @@ def test_copula_scores_tie_plateaus_and_rank_failures_last():
 
 
 def test_region_grows_after_successes(tmp_path):
-    """Every trial beats the last: after 3 successes in a row the region doubles (0.8 -> 1.6).
-    With 12 trials, round 0 has 4 (the box zoom's first round); trial i sees trials up to i - 2
-    (pending=1), so trial 8 is the first drawn after three successes (trials 4, 5, 6)."""
+    """Every trial beats the last: after 3 successes in a row the region doubles (1.6 -> 3.2).
+    Round 0 has max(5, d + 1) = 5 trials; trial i sees trials up to i - 2 (pending=1), so
+    trial 9 is the first drawn after three successes (trials 5, 6, 7)."""
     oracle = drive_scores(region_oracle(tmp_path), lambda i, v: float(i))
-    assert oracle.initial_trials() == 4
-    assert [oracle.regions[str(i)]["box"] is None for i in range(5)] == [True] * 4 + [False]
-    lengths = [oracle.regions[str(i)]["length"] for i in range(4, 12)]
-    assert lengths == [0.8] * 4 + [1.6] * 4
+    assert oracle.initial_trials() == 5
+    assert [oracle.regions[str(i)]["box"] is None for i in range(6)] == [True] * 5 + [False]
+    lengths = [oracle.regions[str(i)]["length"] for i in range(5, 12)]
+    assert lengths == [1.6] * 4 + [3.2] * 3
     assert oracle.region["restart"] == 0
 
 
@@ -710,27 +710,27 @@ def test_region_shrinks_after_failures_failed_trials_included(tmp_path):
     counts as a failure, and after 2 in a row (failure_tolerance=2) the region halves. Its
     area is at most length² (the sides' product is length^d before clipping)."""
     oracle = drive_scores(region_oracle(tmp_path, failure_tolerance=2, length_min=0.01),
-                          lambda i, v: bowl(v) if i < 4 else None)
-    lengths = [oracle.regions[str(i)]["length"] for i in range(4, 12)]
-    assert lengths == [0.8, 0.8, 0.8, 0.4, 0.4, 0.2, 0.2, 0.1]
-    for i in range(4, 12):
-        assert area(oracle.regions[str(i)]["box"]) <= lengths[i - 4] ** 2 + 1e-9
-    assert sum(t.status == "FAILED" for t in oracle.trials.values()) == 8
+                          lambda i, v: bowl(v) if i < 5 else None)
+    lengths = [oracle.regions[str(i)]["length"] for i in range(5, 12)]
+    assert lengths == [1.6, 1.6, 1.6, 0.8, 0.8, 0.4, 0.4]
+    for i in range(5, 12):
+        assert area(oracle.regions[str(i)]["box"]) <= lengths[i - 5] ** 2 + 1e-9
+    assert sum(t.status == "FAILED" for t in oracle.trials.values()) == 7
 
 
 def test_region_restarts_from_a_fresh_round_0_when_it_collapses(tmp_path):
-    """Scores only get worse: with failure_tolerance=1 and length_min=0.3 the region halves at
-    trials 7 (0.4) and 8 (0.2 < 0.3: collapsed; 14 trials: a round 0 of 5). Trial 8 starts
+    """Scores only get worse: with failure_tolerance=1 and length_min=0.6 the region halves at
+    trials 7 (0.8) and 8 (0.4 < 0.6: collapsed; 14 trials: a round 0 of 5). Trial 8 starts
     restart 1 with a new Latin hypercube over the whole space (5 trials, one per fifth of
     each axis), then a new model of its own trials only."""
     oracle = drive_scores(region_oracle(tmp_path, max_trials=14, failure_tolerance=1,
-                                        length_min=0.3), lambda i, v: -float(i))
+                                        length_min=0.6), lambda i, v: -float(i))
     assert oracle.initial_trials() == 5
     restarts = [oracle.regions[str(i)]["restart"] for i in range(14)]
     assert restarts == [0] * 8 + [1] * 6
     assert [oracle.round_of(i) for i in range(14)] == [0] * 5 + [1] * 3 + [0] * 5 + [1]
-    assert [oracle.regions[str(i)]["length"] for i in range(5, 8)] == [0.8, 0.8, 0.4]
-    assert oracle.region["start"] == 8 and oracle.regions["13"]["length"] == 0.8
+    assert [oracle.regions[str(i)]["length"] for i in range(5, 8)] == [1.6, 1.6, 0.8]
+    assert oracle.region["start"] == 8 and oracle.regions["13"]["length"] == 1.6
     hps = {hp.name: hp for hp in oracle.hyperparameters.space}
     for name in ("learning_rate", "one_minus_beta"):
         cells = sorted(int(5 * hps[name].value_to_prob(
@@ -740,8 +740,9 @@ def test_region_restarts_from_a_fresh_round_0_when_it_collapses(tmp_path):
 
 def test_failed_trials_steer_the_region_away(tmp_path):
     """α above 10^-2 diverges (40 % of the log range), and the best α, 10^-2.5, sits next to
-    that cliff. Failed trials enter the model as the worst scores: after round 0 the region's
-    trials fail less often than round 0's and the search still finds a good network."""
+    that cliff. Failed trials enter a model of their own (P(feasible) times the expected
+    improvement): after round 0 the region's trials fail less often than round 0's and the
+    search still finds a good network."""
     failed = {0: [], 1: []}
     for seed in range(2):
         oracle = drive_scores(
@@ -806,3 +807,77 @@ def test_zoom_and_pending_are_checked():
         tuning.CoarseToFineOracle(OBJECTIVE, zoom="turbo")
     with pytest.raises(UsageError, match="argument `pending`"):
         tuning.CoarseToFineOracle(OBJECTIVE, pending=-1)
+
+
+def test_feasibility_model_learns_where_trials_fail():
+    """Failed trials enter a classifier of their own: P(feasible) is high where trials scored,
+    low where they failed, and exactly 1 while nothing has failed."""
+    from tfcourse.tuning import trust_region
+
+    x = np.linspace(0.0, 1.0, 12)[:, None]
+    ok = x[:, 0] < 0.6
+    p = trust_region.Feasibility(x, ok, seed=0)([[0.1], [0.3], [0.85], [1.0]])
+    assert p[0] > 0.5 and p[1] > 0.5 and p[2] < 0.5 and p[3] < 0.5, p
+    np.testing.assert_array_equal(trust_region.Feasibility(x, np.ones(12, bool), 0)([[0.5]]),
+                                  [1.0])
+
+
+def test_best_candidates_lie_in_the_box_best_first():
+    from tfcourse.tuning import trust_region
+
+    rng = np.random.default_rng(0)
+    x = rng.random((8, 2))
+    z = trust_region.copula_scores(-((x - 0.3) ** 2).sum(1))
+    gp = trust_region.fit_gp(x, z, seed=0)
+    lo, hi = np.array([0.1, 0.2]), np.array([0.6, 0.5])
+    cands = trust_region.best_candidates(gp, lo, hi, float(z.max()), x[np.argmax(z)], rng,
+                                         n_random=64, n_local=32, n_refine=16)
+    assert len(cands) == 64 + 32 + 16
+    assert (cands >= lo).all() and (cands <= hi).all()
+    ei = trust_region.expected_improvement(gp, cands, float(z.max()))
+    assert ei[0] == ei.max() and (np.diff(ei) <= 1e-12).all()
+    # the polish steps start from the best of the Sobol and local points: never worse than it
+    assert ei[0] >= trust_region.expected_improvement(gp, cands[:96], float(z.max())).max()
+
+
+def test_round_0_is_small_and_space_filling():
+    """max(5, d + 1) trials whatever the budget (all of a smaller one): 5 on 2 axes, 11 on 10
+    axes; so a search of 50 trials makes the same first 30 choices as one of 30."""
+    def oracle(dims, max_trials):
+        hp = kt.HyperParameters()
+        for i in range(dims):
+            hp.Float(f"x{i}", 0.0, 1.0)
+        return tuning.CoarseToFineOracle(OBJECTIVE, max_trials=max_trials, seed=0,
+                                         hyperparameters=hp)
+    assert oracle(2, 50).initial_trials() == 5
+    assert oracle(10, 50).initial_trials() == 11
+    assert oracle(10, 30).initial_trials() == 11
+    assert oracle(2, 4).initial_trials() == 4
+
+
+def test_failures_next_to_the_optimum_do_not_push_the_region_off_the_best_trial(tmp_path):
+    """α above 10^-2.4 diverges, just past the best α (10^-2.5). Each box is centred on a trial
+    that scored (failures are in P(feasible), not in the scores' model), so the best trial so
+    far stays inside the box, and the search ends within 1 % of the optimum."""
+    oracle = drive_scores(region_oracle(tmp_path, seed=1, max_trials=16),
+                          lambda i, v: None if v["learning_rate"] > 10 ** -2.4 else bowl(v))
+    hps = {hp.name: hp for hp in oracle.hyperparameters.space}
+    inside = []
+    for i in range(oracle.initial_trials(), 16):
+        box = oracle.regions[str(i)]["box"]
+        seen = [oracle.trials[f"{j:02d}"] for j in range(i - 1)]  # pending=1: up to i - 2
+        best = max((t for t in seen if t.status == "COMPLETED"), key=lambda t: t.score)
+        inside.append(all(lo - 1e-9 <= hps[n].value_to_prob(best.hyperparameters.values[n])
+                          <= hi + 1e-9 for n, (lo, hi) in box.items()))
+    assert all(inside)
+    assert best_score(oracle) > 0.99
+
+
+def test_a_longer_budget_makes_the_same_first_choices(tmp_path):
+    """The trust region's plan does not depend on max_trials (round 0 is max(5, d + 1)): a
+    search of 12 trials begins with the 9 trials of a search of 9, same seed."""
+    short = drive_scores(region_oracle(tmp_path / "9", seed=4, max_trials=9), lambda i, v: bowl(v))
+    long = drive_scores(region_oracle(tmp_path / "12", seed=4, max_trials=12),
+                        lambda i, v: bowl(v))
+    first = [t.hyperparameters.values for _, t in sorted(long.trials.items())][:9]
+    assert first == [t.hyperparameters.values for _, t in sorted(short.trials.items())]
