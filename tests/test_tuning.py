@@ -694,14 +694,14 @@ def test_copula_scores_tie_plateaus_and_rank_failures_last():
 
 
 def test_region_grows_after_successes(tmp_path):
-    """Every trial beats the last: after 3 successes in a row the region doubles (1.6 -> 3.2).
+    """Every trial beats the last: after 3 successes in a row the region doubles (0.8 -> 1.6).
     Round 0 has max(5, d + 1) = 5 trials; trial i sees trials up to i - 2 (pending=1), so
     trial 9 is the first drawn after three successes (trials 5, 6, 7)."""
     oracle = drive_scores(region_oracle(tmp_path), lambda i, v: float(i))
     assert oracle.initial_trials() == 5
     assert [oracle.regions[str(i)]["box"] is None for i in range(6)] == [True] * 5 + [False]
     lengths = [oracle.regions[str(i)]["length"] for i in range(5, 12)]
-    assert lengths == [1.6] * 4 + [3.2] * 3
+    assert lengths == [0.8] * 4 + [1.6] * 3
     assert oracle.region["restart"] == 0
 
 
@@ -712,25 +712,25 @@ def test_region_shrinks_after_failures_failed_trials_included(tmp_path):
     oracle = drive_scores(region_oracle(tmp_path, failure_tolerance=2, length_min=0.01),
                           lambda i, v: bowl(v) if i < 5 else None)
     lengths = [oracle.regions[str(i)]["length"] for i in range(5, 12)]
-    assert lengths == [1.6, 1.6, 1.6, 0.8, 0.8, 0.4, 0.4]
+    assert lengths == [0.8, 0.8, 0.8, 0.4, 0.4, 0.2, 0.2]
     for i in range(5, 12):
         assert area(oracle.regions[str(i)]["box"]) <= lengths[i - 5] ** 2 + 1e-9
     assert sum(t.status == "FAILED" for t in oracle.trials.values()) == 7
 
 
 def test_region_restarts_from_a_fresh_round_0_when_it_collapses(tmp_path):
-    """Scores only get worse: with failure_tolerance=1 and length_min=0.6 the region halves at
-    trials 7 (0.8) and 8 (0.4 < 0.6: collapsed; 14 trials: a round 0 of 5). Trial 8 starts
+    """Scores only get worse: with failure_tolerance=1 and length_min=0.3 the region halves at
+    trials 7 (0.4) and 8 (0.2 < 0.3: collapsed; a round 0 of max(5, d + 1) = 5). Trial 8 starts
     restart 1 with a new Latin hypercube over the whole space (5 trials, one per fifth of
     each axis), then a new model of its own trials only."""
     oracle = drive_scores(region_oracle(tmp_path, max_trials=14, failure_tolerance=1,
-                                        length_min=0.6), lambda i, v: -float(i))
+                                        length_min=0.3), lambda i, v: -float(i))
     assert oracle.initial_trials() == 5
     restarts = [oracle.regions[str(i)]["restart"] for i in range(14)]
     assert restarts == [0] * 8 + [1] * 6
     assert [oracle.round_of(i) for i in range(14)] == [0] * 5 + [1] * 3 + [0] * 5 + [1]
-    assert [oracle.regions[str(i)]["length"] for i in range(5, 8)] == [1.6, 1.6, 0.8]
-    assert oracle.region["start"] == 8 and oracle.regions["13"]["length"] == 1.6
+    assert [oracle.regions[str(i)]["length"] for i in range(5, 8)] == [0.8, 0.8, 0.4]
+    assert oracle.region["start"] == 8 and oracle.regions["13"]["length"] == 0.8
     hps = {hp.name: hp for hp in oracle.hyperparameters.space}
     for name in ("learning_rate", "one_minus_beta"):
         cells = sorted(int(5 * hps[name].value_to_prob(

@@ -97,7 +97,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     then one trial at a time, the point of largest expected improvement (times the probability
     of not failing, from a classifier of the failed trials) inside a box centred on the best
     trial by a Gaussian process fitted to the ranks of the scores, its side on each axis
-    following the model's length scale there, at first about the whole space; the box doubles after
+    following the model's length scale there; the box doubles after
     ``success_tolerance`` improvements in a row, halves after ``failure_tolerance`` misses in a
     row, and a box shorter than ``length_min`` restarts the search from a fresh round 0.
     Trial i is chosen from the scores of trials 0 … i − 1 − ``pending``, the ``pending``
@@ -206,7 +206,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         self.pending = pending
         # The trust region's settings (TuRBO's, with the failure tolerance capped for budgets of
         # tens of trials); instance attributes, so a test can make the region collapse quickly.
-        self.length_init, self.length_min, self.length_max = 1.6, 0.5 ** 5, 3.2
+        self.length_init, self.length_min, self.length_max = 0.8, 0.5 ** 5, 1.6
         self.success_tolerance = 3
         self.failure_tolerance = None  # None: trust_region.default_failure_tolerance(d)
         self.candidates = 1024  # Sobol points of the box per choice (and 512 near its centre)

@@ -20,9 +20,9 @@ the box, one trial at a time:
    mean, which does not chase one lucky noisy trial) and its side on axis i is
    ``L · w_i`` with ``w_i ∝ ℓ_i`` (the fitted length scale), normalised so that ∏ w_i = 1
    (:func:`region_box`): an axis along which the score barely changes (a long length scale)
-   keeps a wide side, an axis that matters is zoomed. L starts at 1.6, a box about as large
-   as the whole space: with tens of trials the first model-guided ones are global Bayesian
-   optimization, and the region narrows only as misses accumulate.
+   keeps a wide side, an axis that matters is zoomed. L starts at TuRBO's 0.8 (at most 1.6).
+   A start near the whole space (L = 1.6, at most 3.2: global Bayesian optimization at
+   first) was tried on the design tasks and did no better (worse on the noisy MLP table).
 3. Next trial. The point of largest expected improvement over the best score so far
    (:func:`expected_improvement`), times P(feasible) once a trial has failed, among Sobol
    points of the box, Gaussian steps around its centre and a finer polish around the best of
@@ -35,7 +35,8 @@ the box, one trial at a time:
 
 Round 0, the random start of the search and of each restart, is a Latin hypercube of
 max(5, d + 1) trials for d hyperparameters, whatever the budget: enough for a first model, few
-enough to leave most of a budget of tens of trials to the model (Keras Tuner's BayesianOptimization spends max(3d, 3) trials on random search).
+enough to leave most of a budget of tens of trials to the model (Keras Tuner's
+BayesianOptimization spends max(3d, 3) trials on random search).
 
 What :class:`~tfcourse.tuning.CoarseToFineOracle` adds for Keras Tuner (pending trials, seeds,
 resume) is described there. Course 2, week 3 (the course's coarse to fine, with a model).
