@@ -396,7 +396,7 @@ def add_arguments(p):
     p.add_argument("--no-compare", action="store_true", help="do not run the comparison")
     p.add_argument("--rounds", type=int_arg(1), default=3,
                    help="coarse-to-fine rounds of the box zoom (default 3; the trust region's "
-                        "round 0 is max(5, hyperparameters + 1) trials)")
+                        "round 0 is max(5, hyperparameters + 1) trials, at most a third of the budget)")
     p.add_argument("--top-k", type=int_arg(1), default=3,
                    help="best trials that define the next round's box (default 3)")
     p.add_argument("--margin", type=number_arg, default=0.1,

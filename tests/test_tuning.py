@@ -695,13 +695,14 @@ def test_copula_scores_tie_plateaus_and_rank_failures_last():
 
 def test_region_grows_after_successes(tmp_path):
     """Every trial beats the last: after 3 successes in a row the region doubles (0.8 -> 1.6).
-    Round 0 has max(5, d + 1) = 5 trials; trial i sees trials up to i - 2 (pending=1), so
-    trial 9 is the first drawn after three successes (trials 5, 6, 7)."""
+    With 12 trials, round 0 has 4 (a third of the budget, below max(5, d + 1)); trial i sees
+    trials up to i - 2 (pending=1), so trial 8 is the first drawn after three successes
+    (trials 4, 5, 6)."""
     oracle = drive_scores(region_oracle(tmp_path), lambda i, v: float(i))
-    assert oracle.initial_trials() == 5
-    assert [oracle.regions[str(i)]["box"] is None for i in range(6)] == [True] * 5 + [False]
-    lengths = [oracle.regions[str(i)]["length"] for i in range(5, 12)]
-    assert lengths == [0.8] * 4 + [1.6] * 3
+    assert oracle.initial_trials() == 4
+    assert [oracle.regions[str(i)]["box"] is None for i in range(5)] == [True] * 4 + [False]
+    lengths = [oracle.regions[str(i)]["length"] for i in range(4, 12)]
+    assert lengths == [0.8] * 4 + [1.6] * 4
     assert oracle.region["restart"] == 0
 
 
@@ -710,17 +711,17 @@ def test_region_shrinks_after_failures_failed_trials_included(tmp_path):
     counts as a failure, and after 2 in a row (failure_tolerance=2) the region halves. Its
     area is at most length² (the sides' product is length^d before clipping)."""
     oracle = drive_scores(region_oracle(tmp_path, failure_tolerance=2, length_min=0.01),
-                          lambda i, v: bowl(v) if i < 5 else None)
-    lengths = [oracle.regions[str(i)]["length"] for i in range(5, 12)]
-    assert lengths == [0.8, 0.8, 0.8, 0.4, 0.4, 0.2, 0.2]
-    for i in range(5, 12):
-        assert area(oracle.regions[str(i)]["box"]) <= lengths[i - 5] ** 2 + 1e-9
-    assert sum(t.status == "FAILED" for t in oracle.trials.values()) == 7
+                          lambda i, v: bowl(v) if i < 4 else None)
+    lengths = [oracle.regions[str(i)]["length"] for i in range(4, 12)]
+    assert lengths == [0.8, 0.8, 0.8, 0.4, 0.4, 0.2, 0.2, 0.1]
+    for i in range(4, 12):
+        assert area(oracle.regions[str(i)]["box"]) <= lengths[i - 4] ** 2 + 1e-9
+    assert sum(t.status == "FAILED" for t in oracle.trials.values()) == 8
 
 
 def test_region_restarts_from_a_fresh_round_0_when_it_collapses(tmp_path):
     """Scores only get worse: with failure_tolerance=1 and length_min=0.3 the region halves at
-    trials 7 (0.4) and 8 (0.2 < 0.3: collapsed; a round 0 of max(5, d + 1) = 5). Trial 8 starts
+    trials 7 (0.4) and 8 (0.2 < 0.3: collapsed; 14 trials: a round 0 of 5). Trial 8 starts
     restart 1 with a new Latin hypercube over the whole space (5 trials, one per fifth of
     each axis), then a new model of its own trials only."""
     oracle = drive_scores(region_oracle(tmp_path, max_trials=14, failure_tolerance=1,
@@ -841,8 +842,8 @@ def test_best_candidates_lie_in_the_box_best_first():
 
 
 def test_round_0_is_small_and_space_filling():
-    """max(5, d + 1) trials whatever the budget (all of a smaller one): 5 on 2 axes, 11 on 10
-    axes; so a search of 50 trials makes the same first 30 choices as one of 30."""
+    """max(5, d + 1) trials, at most a third of the budget: 5 on 2 axes, 11 on 10 axes (of 50
+    trials), 10 of 30 and 4 of 12 where the third is smaller."""
     def oracle(dims, max_trials):
         hp = kt.HyperParameters()
         for i in range(dims):
@@ -851,8 +852,8 @@ def test_round_0_is_small_and_space_filling():
                                          hyperparameters=hp)
     assert oracle(2, 50).initial_trials() == 5
     assert oracle(10, 50).initial_trials() == 11
-    assert oracle(10, 30).initial_trials() == 11
-    assert oracle(2, 4).initial_trials() == 4
+    assert oracle(10, 30).initial_trials() == 10
+    assert oracle(2, 12).initial_trials() == 4
 
 
 def test_failures_next_to_the_optimum_do_not_push_the_region_off_the_best_trial(tmp_path):
@@ -874,10 +875,11 @@ def test_failures_next_to_the_optimum_do_not_push_the_region_off_the_best_trial(
 
 
 def test_a_longer_budget_makes_the_same_first_choices(tmp_path):
-    """The trust region's plan does not depend on max_trials (round 0 is max(5, d + 1)): a
-    search of 12 trials begins with the 9 trials of a search of 9, same seed."""
-    short = drive_scores(region_oracle(tmp_path / "9", seed=4, max_trials=9), lambda i, v: bowl(v))
-    long = drive_scores(region_oracle(tmp_path / "12", seed=4, max_trials=12),
+    """Once a third of the budget exceeds max(5, d + 1), the trust region's plan does not depend
+    on max_trials: a search of 20 trials begins with the 16 trials of a search of 16."""
+    short = drive_scores(region_oracle(tmp_path / "16", seed=4, max_trials=16),
+                         lambda i, v: bowl(v))
+    long = drive_scores(region_oracle(tmp_path / "20", seed=4, max_trials=20),
                         lambda i, v: bowl(v))
-    first = [t.hyperparameters.values for _, t in sorted(long.trials.items())][:9]
+    first = [t.hyperparameters.values for _, t in sorted(long.trials.items())][:16]
     assert first == [t.hyperparameters.values for _, t in sorted(short.trials.items())]

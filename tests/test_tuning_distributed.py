@@ -15,7 +15,7 @@ import pytest
 from tfcourse import tuning
 
 ROOT = Path(__file__).resolve().parents[1]
-MAX_TRIALS = 9  # a round 0 of five (max(5, d + 1)), then four trials the trust region chooses
+MAX_TRIALS = 9  # a round 0 of three (a third of the budget), then six the trust region chooses
 FAULTS = "TFCOURSE_TEST_FAULTS"  # e.g. "die:2,hang:5": what the first worker to start a trial does
 
 WORKER = r"""
@@ -93,7 +93,7 @@ def test_chief_and_two_workers_meet_the_budget_without_duplicates(tmp_path):
     distinct = {json.dumps(t.hyperparameters.values, sort_keys=True) for t in trials.values()}
     assert len(distinct) == MAX_TRIALS
     assert chief.oracle.zoom == "trust-region"  # the default
-    assert [chief.oracle.round_of(i) for i in range(MAX_TRIALS)] == [0] * 5 + [1] * 4
+    assert [chief.oracle.round_of(i) for i in range(MAX_TRIALS)] == [0] * 3 + [1] * 6
 
     # Trial i is chosen from the scores of trials 0..i-2 (pending=1), whatever order they ended
     # in: a serial search with the same seed makes the same choices.

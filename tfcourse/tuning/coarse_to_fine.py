@@ -93,7 +93,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
 
     Two zooms. ``zoom="trust-region"`` (the default) lets a model of the scores zoom
     (:mod:`tfcourse.tuning.trust_region`, after TuRBO): a small random round 0 (a Latin
-    hypercube of max(5, d + 1) trials for d hyperparameters: :meth:`initial_trials`),
+    hypercube of max(5, d + 1) trials for d hyperparameters, at most a third of the budget:
+    :meth:`initial_trials`),
     then one trial at a time, the point of largest expected improvement (times the probability
     of not failing, from a classifier of the failed trials) inside a box centred on the best
     trial by a Gaussian process fitted to the ranks of the scores, its side on each axis
@@ -354,11 +355,11 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     def initial_trials(self) -> int:
         """Trials of a trust-region search's random round 0 (and of each restart's).
 
-        max(5, d + 1) for d hyperparameters (all the trials if the budget is smaller): 7 on the
-        lesson's 6 hyperparameters. It does not depend on the budget, so a search of 50 trials
-        makes the same first 30 choices as one of 30.
+        max(5, d + 1) for d hyperparameters, at most a third of the budget (rounded up): 7 of
+        30 on the lesson's 6 hyperparameters, 2 of 6. Above 3·max(5, d + 1) trials it does not
+        depend on the budget: a search of 50 trials makes the same first 30 choices as one of 30.
         """
-        return max(1, min(self.max_trials, max(5, len(self._axes()) + 1)))
+        return max(1, min(round_sizes(self.max_trials, 3)[0], max(5, len(self._axes()) + 1)))
 
     def _restart_stratum(self, index: int, name: str):
         """(stratum, n) of a trial of a restart's round 0: a Latin hypercube per restart.

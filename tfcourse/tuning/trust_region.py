@@ -34,8 +34,8 @@ the box, one trial at a time:
    Latin hypercube over the whole space) and a new model.
 
 Round 0, the random start of the search and of each restart, is a Latin hypercube of
-max(5, d + 1) trials for d hyperparameters, whatever the budget: enough for a first model, few
-enough to leave most of a budget of tens of trials to the model (Keras Tuner's
+max(5, d + 1) trials for d hyperparameters (at most a third of the budget): enough for a first
+model, few enough to leave most of a budget of tens of trials to the model (Keras Tuner's
 BayesianOptimization spends max(3d, 3) trials on random search).
 
 What :class:`~tfcourse.tuning.CoarseToFineOracle` adds for Keras Tuner (pending trials, seeds,
