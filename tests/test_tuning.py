@@ -883,3 +883,29 @@ def test_a_longer_budget_makes_the_same_first_choices(tmp_path):
                         lambda i, v: bowl(v))
     first = [t.hyperparameters.values for _, t in sorted(long.trials.items())][:16]
     assert first == [t.hyperparameters.values for _, t in sorted(short.trials.items())]
+
+
+def test_resumed_search_with_failed_trials_equals_uninterrupted(tmp_path):
+    """The failed trials (the feasibility model's input) are part of the saved state too: a
+    search cut after 8 trials, some failed, and resumed makes the uninterrupted one's choices."""
+    def score(i, v):
+        return None if v["learning_rate"] > 10 ** -2.4 else bowl(v)
+
+    whole = drive_scores(region_oracle(tmp_path / "whole", seed=2, max_trials=14), score)
+    cut = region_oracle(tmp_path / "cut", seed=2, max_trials=14)
+    for _ in range(8):
+        trial = cut.create_trial("tuner0")
+        s = score(int(trial.trial_id), trial.hyperparameters.values)
+        if s is None:
+            trial.status = "FAILED"
+        else:
+            cut.update_trial(trial.trial_id, {"score": s})
+            trial.status = "COMPLETED"
+        cut.end_trial(trial)
+    assert any(t.status == "FAILED" for t in cut.trials.values())
+    resumed = region_oracle(tmp_path / "cut", seed=2, max_trials=14)
+    resumed.reload()
+    assert resumed.region == cut.region and resumed.regions == cut.regions
+    drive_scores(resumed, score)
+    assert values_by_id(resumed) == values_by_id(whole)
+    assert resumed.regions == whole.regions
