@@ -393,9 +393,10 @@ EMBED = (7, 0, 4, 9, 2, 5)
 CHECKPOINTS = (10, 20, 30, 50)
 # The tuners of the table. Those whose plan depends on max_trials (the box zoom's rounds,
 # Hyperband's brackets) run once per checkpoint; the others run once per seed at the largest
-# budget and are read at each. The trust region's round 0 also depends on max_trials (a third
-# of it, at most max(5, 2d)), but it runs once at the largest budget, to save CPU: at 10 and
-# 20 trials it is read from a search that planned for more (a handicap, not a help).
+# budget and are read at each. The trust region's round 0, max(5, d + 1) trials at most a
+# third of the budget, is the same at 50 trials as at 30 on every task but Hartmann-6 in 10
+# axes (11 against 10); at 10 and 20 trials it is read from a search planned for 50, whose
+# round 0 is larger than a search planned for 10 or 20 would make (a handicap, not a help).
 CHEAP_TUNERS = ("c2f-trust-region", "c2f-box", "random", "bayesian", "bayesian-10",
                 "hyperband", "tpe")
 BUDGET_AWARE = {"c2f-box", "hyperband"}
@@ -690,10 +691,59 @@ def regret_at(task, trials, n):
     return (task.optimum - true) / (task.optimum - task.expected_random_best(n))
 
 
-def cheap_child(kinds, task_name, seeds, checkpoints):
+def regrets_of(kind, task, seed, checkpoints):
+    """{n: normalised regret at n trials} of one search of ``kind`` on ``task``."""
+    if kind in BUDGET_AWARE:
+        return {n: regret_at(task, run_cheap(kind, task, seed, n), n) for n in checkpoints}
+    trials = run_cheap(kind, task, seed, max(checkpoints))
+    return {n: regret_at(task, trials, n) for n in checkpoints}
+
+
+# The peers' results do not depend on the trust region: each (tuner, task, seed) is computed
+# once and kept in CACHE_DIR/<tuner>.jsonl, one JSON line {"task", "seed", "regret": {n: r}}
+# per search, so that a change to the trust region reruns only the trust region.
+CACHE_DIR = ROOT / "benchmarks" / "results" / "cheap-cache"
+PEERS = tuple(k for k in CHEAP_TUNERS if k != "c2f-trust-region")
+
+
+def read_cache(cache_dir, kind):
+    """{(task, seed): {n: regret}} from ``cache_dir/kind.jsonl`` (missing file: empty)."""
+    import json
+
+    path = Path(cache_dir) / f"{kind}.jsonl"
+    out = {}
+    if path.exists():
+        with open(path) as f:
+            for line in f:
+                if line.strip():
+                    item = json.loads(line)
+                    out.setdefault((item["task"], item["seed"]), {}).update(
+                        {int(n): r for n, r in item["regret"].items()})
+    return out
+
+
+def write_cache(cache_dir, kind, task_name, seed, regrets, seconds):
+    import json
+
+    path = Path(cache_dir) / f"{kind}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:  # one short line per append: safe with several writers
+        f.write(json.dumps({"task": task_name, "seed": seed, "seconds": round(seconds, 2),
+                            "regret": {str(n): r for n, r in regrets.items()}}) + "\n")
+
+
+def cached_regrets(cache, task_name, seed, checkpoints):
+    got = cache.get((task_name, seed))
+    if got is not None and all(n in got for n in checkpoints):
+        return {n: got[n] for n in checkpoints}
+    return None
+
+
+def cheap_child(kinds, task_name, seeds, checkpoints, cache_dir=None):
     """Run in a fresh process: each tuner of ``kinds`` on one task for every seed; print the
     normalised regrets at each checkpoint, {tuner: {n: [per seed]}}, and the seconds per
-    tuner, as JSON."""
+    tuner, as JSON. With ``cache_dir``, a peer's (not the trust region's) search already in
+    the cache is read from it, and a new one is added to it."""
     import json
 
     task = cheap_tasks()[task_name]
@@ -701,18 +751,37 @@ def cheap_child(kinds, task_name, seeds, checkpoints):
     for kind in kinds:
         t0 = time.time()
         out[kind] = {n: [] for n in checkpoints}
+        cache = read_cache(cache_dir, kind) if cache_dir and kind in PEERS else {}
         for seed in seeds:
-            if kind in BUDGET_AWARE:
-                for n in checkpoints:
-                    out[kind][n].append(regret_at(task, run_cheap(kind, task, seed, n), n))
-            else:
-                trials = run_cheap(kind, task, seed, max(checkpoints))
-                for n in checkpoints:
-                    out[kind][n].append(regret_at(task, trials, n))
+            got = cached_regrets(cache, task_name, seed, checkpoints)
+            if got is None:
+                t1 = time.time()
+                got = regrets_of(kind, task, seed, checkpoints)
+                if cache_dir and kind in PEERS:
+                    write_cache(cache_dir, kind, task_name, seed, got, time.time() - t1)
+            for n in checkpoints:
+                out[kind][n].append(got[n])
         seconds[kind] = time.time() - t0
         print(f"  {task_name:>18} {kind:>16}: {seconds[kind]:6.0f} s", file=sys.stderr,
               flush=True)
     print("REGRET " + json.dumps({"regret": out, "seconds": seconds}), flush=True)
+
+
+def fill_cache(kinds, names, seeds, checkpoints, cache_dir):
+    """Compute the peers' searches missing from the cache, seed by seed (every task of seed s
+    before seed s + 1), so that a run cut short leaves whole seeds."""
+    tasks = cheap_tasks()
+    for seed in seeds:
+        for kind in kinds:
+            cache = read_cache(cache_dir, kind)
+            for name in names:
+                if cached_regrets(cache, name, seed, checkpoints) is not None:
+                    continue
+                t0 = time.time()
+                got = regrets_of(kind, tasks[name], seed, checkpoints)
+                write_cache(cache_dir, kind, name, seed, got, time.time() - t0)
+                print(f"  seed {seed} {name:>18} {kind:>12}: {time.time() - t0:6.1f} s",
+                      flush=True)
 
 
 def report_cheap(args):
@@ -731,9 +800,15 @@ def report_cheap(args):
         checkpoints.append(args.trials)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     tuners = args.cheap_tuners
+    # Which tuners this run searches with: with --peers-from-cache only those that are not
+    # peers (the trust region); the peers' regrets then come from the cache alone, for the
+    # seeds and budgets it holds.
+    run_now = [k for k in tuners if not (args.peers_from_cache and k in PEERS)]
     if not args.from_results:
         print(f"cheap tasks {', '.join(names)}; tuners {', '.join(tuners)}; seeds {seeds[0]}.."
-              f"{seeds[-1]}; regret at {checkpoints} trials", flush=True)
+              f"{seeds[-1]}; regret at {checkpoints} trials"
+              + (f"; peers from the cache {args.cache_dir}" if args.peers_from_cache else ""),
+              flush=True)
     # One process per task (TensorFlow's import, under Keras Tuner, is paid once per task);
     # one BLAS thread each: the models' matrices are tiny, and a multithreaded BLAS made every
     # GP-based tuner (BayesianOptimization's scipy optimizer included) up to 10x slower on a
@@ -742,8 +817,9 @@ def report_cheap(args):
            "MKL_NUM_THREADS": "1"}
 
     def run(task):
-        proc = subprocess.run([sys.executable, __file__, "--cheap-child", ",".join(tuners), task,
-                               ",".join(map(str, seeds)), ",".join(map(str, checkpoints))],
+        proc = subprocess.run([sys.executable, __file__, "--cheap-child", ",".join(run_now), task,
+                               ",".join(map(str, seeds)), ",".join(map(str, checkpoints)),
+                               "--cache-dir", args.cache_dir or ""],
                               capture_output=True, text=True, cwd=ROOT, env=env)
         line = [x for x in proc.stdout.splitlines() if x.startswith("REGRET ")]
         if proc.returncode or not line:
@@ -757,51 +833,83 @@ def report_cheap(args):
                                     **reply}) + "\n")
         return task, reply["regret"]
 
+    # per_seed[(task, kind)][n] = {seed: regret}
+    per_seed = {}
     if args.from_results:  # the table of an earlier (possibly cut) run, no search
-        by_task = {}
         with open(args.from_results) as f:
             for line in f:
                 item = json.loads(line)
-                by_task[item["task"]] = item["regret"]
-                seeds, checkpoints = item["seeds"], item["checkpoints"]
-        names = [t for t in names if t in by_task]
-        tuners = [k for k in tuners if all(k in by_task[t] for t in names)]
-        print(f"from {args.from_results}: tasks {', '.join(names)}; tuners {', '.join(tuners)}; "
-              f"seeds {seeds[0]}..{seeds[-1]}; regret at {checkpoints} trials", flush=True)
-    else:
+                for kind, by_n in item["regret"].items():
+                    for n, values in by_n.items():
+                        per_seed.setdefault((item["task"], kind), {}).setdefault(
+                            int(n), {}).update(zip(item["seeds"], values))
+        print(f"from {args.from_results}: tasks {', '.join(names)}; tuners {', '.join(tuners)}"
+              + (f"; peers from the cache {args.cache_dir}" if args.peers_from_cache else ""),
+              flush=True)
+    elif run_now:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            by_task = dict(pool.map(run, names))
-    results = {(task, kind): {int(n): v for n, v in by_task[task][kind].items()}
+            for task, regret in pool.map(run, names):
+                for kind, by_n in regret.items():
+                    for n, values in by_n.items():
+                        per_seed.setdefault((task, kind), {})[int(n)] = dict(zip(seeds, values))
+    if args.peers_from_cache:
+        for kind in tuners:
+            if kind not in PEERS:
+                continue
+            cache = read_cache(args.cache_dir, kind)
+            for task in names:
+                for n in checkpoints:
+                    per_seed.setdefault((task, kind), {})[n] = {
+                        s: cache[task, s][n] for s in seeds
+                        if (task, s) in cache and n in cache[task, s]}
+    # The seeds every tuner has for a task and budget: tables and tests are paired on them.
+    common = {}
+    for task in names:
+        for n in checkpoints:
+            sets = [set(per_seed.get((task, k), {}).get(n, {})) for k in tuners]
+            common[task, n] = sorted(set.intersection(*sets)) if sets else []
+    results = {(task, kind): {n: [per_seed[task, kind][n][s] for s in common[task, n]]
+                              for n in checkpoints}
                for task in names for kind in tuners}
-    # results[(task, kind)][n] = [regret per seed]
+    names = [t for t in names if any(common[t, n] for n in checkpoints)]
+    counts = sorted({len(common[t, n]) for t in names for n in checkpoints})
     print()
     print(f"Normalised regret (0 = optimum, 1 = random search's expected best at the same "
-          f"budget), median [IQR] over {len(seeds)} seeds")
+          f"budget), median [IQR] over the seeds every tuner has ({'/'.join(map(str, counts))}"
+          f" seeds; column 'seeds')")
     for n in checkpoints:
+        if not any(common[t, n] for t in names):
+            print(f"\n### {n} trials: no seed has every tuner's result")
+            continue
         print()
         print(f"### {n} trials")
         print()
-        print("| task | split | " + " | ".join(tuners) + " |")
-        print("|---|---|" + "---:|" * len(tuners))
+        print("| task | split | seeds | " + " | ".join(tuners) + " |")
+        print("|---|---|---:|" + "---:|" * len(tuners))
         for task in names:
+            if not common[task, n]:
+                continue
             cells = []
             for kind in tuners:
                 r = np.array(results[task, kind][n])
                 q1, med, q3 = np.percentile(r, [25, 50, 75])
                 cells.append(f"{med:.2f} [{q1:.2f}, {q3:.2f}]")
-            print(f"| {task} | {tasks[task].split} | " + " | ".join(cells) + " |")
+            print(f"| {task} | {tasks[task].split} | {len(common[task, n])} | "
+                  + " | ".join(cells) + " |")
         for split in ("design", "judge", "all"):
-            chosen = [t for t in names if split == "all" or tasks[t].split == split]
+            chosen = [t for t in names if (split == "all" or tasks[t].split == split)
+                      and common[t, n]]
             if not chosen:
                 continue
             means = [np.mean([np.median(results[t, k][n]) for t in chosen]) for k in tuners]
-            print(f"| mean of medians, {split} ({len(chosen)}) | | "
+            print(f"| mean of medians, {split} ({len(chosen)}) | | | "
                   + " | ".join(f"{m:.3f}" for m in means) + " |")
     ours = "c2f-trust-region"
     if ours not in tuners:
         return
     print()
-    tested = sorted({30, checkpoints[-1]} & set(checkpoints))
+    tested = [n for n in sorted({30, checkpoints[-1]} & set(checkpoints))
+              if any(common[t, n] for t in names)]
     print(f"Paired Wilcoxon signed-rank tests of {ours} against each tuner (same seeds), at "
           f"{' and '.join(map(str, tested))} trials: median of the differences (negative: "
           f"{ours} better) and p (two-sided; 'better'/'worse' where p < 0.05)")
@@ -810,9 +918,11 @@ def report_cheap(args):
         print(f"### {n} trials")
         print()
         others = [k for k in tuners if k != ours]
-        print("| task | " + " | ".join(f"vs {k}" for k in others) + " |")
-        print("|---|" + "---:|" * len(others))
+        print("| task | seeds | " + " | ".join(f"vs {k}" for k in others) + " |")
+        print("|---|---:|" + "---:|" * len(others))
         for task in names:
+            if not common[task, n]:
+                continue
             cells = []
             a = np.array(results[task, ours][n])
             for kind in others:
@@ -824,15 +934,16 @@ def report_cheap(args):
                 p = wilcoxon(a, b).pvalue
                 mark = ("better" if np.median(d) < 0 else "worse") if p < 0.05 else "n.s."
                 cells.append(f"{np.median(d):+.2f} (p {p:.3f}, {mark})")
-            print(f"| {task} | " + " | ".join(cells) + " |")
-    judge = [t for t in names if tasks[t].split == "judge"]
-    n = 30 if 30 in checkpoints else checkpoints[-1]
-    if judge:
+            print(f"| {task} | {len(common[task, n])} | " + " | ".join(cells) + " |")
+    for n in tested:
+        judge = [t for t in names if tasks[t].split == "judge" and common[t, n]]
+        if not judge:
+            continue
         mean = {k: np.mean([np.median(results[t, k][n]) for t in judge]) for k in tuners}
         print()
         best = min(mean, key=mean.get)
-        line = (f"judging tasks at {n} trials: mean normalised regret {ours} {mean[ours]:.3f}; "
-                f"lowest: {best} ({mean[best]:.3f})")
+        line = (f"judging tasks ({len(judge)}) at {n} trials: mean normalised regret {ours} "
+                f"{mean[ours]:.3f}; lowest: {best} ({mean[best]:.3f})")
         for k in ("bayesian", "tpe"):
             if k in mean and mean[k] > 0:
                 target = "-20 % or lower" if k == "bayesian" else "below it"
@@ -899,6 +1010,17 @@ def main(argv=None):
     p.add_argument("--memory-child", choices=("tuner", "keras"), help=argparse.SUPPRESS)
     p.add_argument("--search-child", nargs=2, metavar=("TUNER", "SEED"), help=argparse.SUPPRESS)
     p.add_argument("--cheap-child", nargs=4, help=argparse.SUPPRESS)
+    p.add_argument("--cache-dir", default=str(CACHE_DIR),
+                   help="cheap tasks: where the peers' (every tuner but the trust region's) "
+                        "searches are kept, one JSONL file per tuner, and read back instead of "
+                        "rerun ('' for no cache; default benchmarks/results/cheap-cache)")
+    p.add_argument("--peers-from-cache", action="store_true",
+                   help="cheap tasks: search only with the trust region; every other tuner's "
+                        "regrets come from the cache alone (the seeds and budgets it holds; the "
+                        "tables use the seeds all tuners have)")
+    p.add_argument("--fill-cache", action="store_true",
+                   help="cheap tasks: only compute the --cheap-tuners' searches missing from "
+                        "the cache, seed by seed (run the slow peers in the background)")
     p.add_argument("--memory-configs", help=argparse.SUPPRESS)
     p.add_argument("--skip-memory", action="store_true", help="skip the memory-per-trial check")
     p.add_argument("--skip-scaling", action="store_true", help="only the search-quality table")
@@ -907,7 +1029,7 @@ def main(argv=None):
     if args.cheap_child:
         kinds, task, seeds, checkpoints = args.cheap_child
         return cheap_child(kinds.split(","), task, [int(s) for s in seeds.split(",")],
-                           [int(c) for c in checkpoints.split(",")])
+                           [int(c) for c in checkpoints.split(",")], args.cache_dir or None)
     real = args.real_digits or args.search_child or args.memory_child
     if not real:
         args.seeds = args.seeds or (5 if args.quick else 30)
@@ -935,6 +1057,14 @@ def main(argv=None):
         except tuning.SearchSpaceError as e:
             p.error(f"argument --c2f: {e}")
     t0 = time.time()
+    if not real and args.fill_cache:
+        checkpoints = [c for c in CHECKPOINTS if c <= args.trials] or [args.trials]
+        if args.trials not in checkpoints:
+            checkpoints.append(args.trials)
+        fill_cache([k for k in args.cheap_tuners if k in PEERS], args.tasks or list(cheap_tasks()),
+                   list(range(args.first_seed, args.first_seed + args.seeds)), checkpoints,
+                   args.cache_dir)
+        return
     if not real:
         report_cheap(args)
         print(f"\nbenchmark time {(time.time() - t0) / 60:.1f} min")

@@ -16,11 +16,12 @@ The course's advice on tuning, in the order it gives it:
 - Coarse to fine: after a first round at random over the whole space, zoom into the region of
   the best points and sample more densely there. ``tfcourse.tuning.CoarseToFine`` is a Keras
   Tuner tuner that does this two ways. ``--zoom trust-region`` (the default) lets a model of
-  the scores zoom: a Gaussian process fitted to the trials so far (their ranks, so a plateau of
-  chance-level networks is one value, and a diverged network counts as the worst) places a box
-  on the best point by the model, with a side per hyperparameter that follows how fast the
+  the scores zoom: after a small random round (max(5, d + 1) trials for d hyperparameters), a
+  Gaussian process fitted to the trials so far (their ranks, so a plateau of chance-level
+  networks is one value; a diverged network enters a model of its own, the probability that a
+  trial there fails) places a box on the best point by the model, with a side per hyperparameter that follows how fast the
   score changes along it; each next trial is the point of the box where the model expects the
-  largest improvement; the box grows after three improvements in a row and shrinks after a run
+  largest improvement (times the probability of not failing); the box grows after three improvements in a row and shrinks after a run
   of misses, and the search starts over with a fresh random round when it has shrunk to a
   point (TuRBO, Eriksson et al. 2019). ``--zoom box`` is the course's literal method, in
   rounds: the box of each round is the smallest box around the
@@ -395,8 +396,8 @@ def add_arguments(p):
                         "except with --fast)")
     p.add_argument("--no-compare", action="store_true", help="do not run the comparison")
     p.add_argument("--rounds", type=int_arg(1), default=3,
-                   help="coarse-to-fine rounds (default 3; with --zoom trust-region, a third "
-                        "of the budget, at most max(5, 2 × hyperparameters), is its round 0)")
+                   help="coarse-to-fine rounds of the box zoom (default 3; the trust region's "
+                        "round 0 is max(5, hyperparameters + 1) trials, at most a third of the budget)")
     p.add_argument("--top-k", type=int_arg(1), default=3,
                    help="best trials that define the next round's box (default 3)")
     p.add_argument("--margin", type=number_arg, default=0.1,

@@ -249,7 +249,7 @@ def test_seeded_search_is_reproducible_including_seed_0(tmp_path, zoom):
     assert values_by_id(a) == values_by_id(b) and a.boxes == b.boxes
     assert a.regions == b.regions and a.region == b.region
     assert values_by_id(a) != values_by_id(c)
-    if zoom == "trust-region":  # round 0 is the box zoom's round 0, then the model chooses
+    if zoom == "trust-region":  # a round 0 of max(5, d + 1), then the model chooses
         assert sum(a.round_of(i) == 1 for i in range(n)) == n - a.initial_trials() > 0
 
 
@@ -695,8 +695,9 @@ def test_copula_scores_tie_plateaus_and_rank_failures_last():
 
 def test_region_grows_after_successes(tmp_path):
     """Every trial beats the last: after 3 successes in a row the region doubles (0.8 -> 1.6).
-    With 12 trials, round 0 has 4 (the box zoom's first round); trial i sees trials up to i - 2
-    (pending=1), so trial 8 is the first drawn after three successes (trials 4, 5, 6)."""
+    With 12 trials, round 0 has 4 (a third of the budget, below max(5, d + 1)); trial i sees
+    trials up to i - 2 (pending=1), so trial 8 is the first drawn after three successes
+    (trials 4, 5, 6)."""
     oracle = drive_scores(region_oracle(tmp_path), lambda i, v: float(i))
     assert oracle.initial_trials() == 4
     assert [oracle.regions[str(i)]["box"] is None for i in range(5)] == [True] * 4 + [False]
@@ -740,8 +741,9 @@ def test_region_restarts_from_a_fresh_round_0_when_it_collapses(tmp_path):
 
 def test_failed_trials_steer_the_region_away(tmp_path):
     """α above 10^-2 diverges (40 % of the log range), and the best α, 10^-2.5, sits next to
-    that cliff. Failed trials enter the model as the worst scores: after round 0 the region's
-    trials fail less often than round 0's and the search still finds a good network."""
+    that cliff. Failed trials enter a model of their own (P(feasible) times the expected
+    improvement): after round 0 the region's trials fail less often than round 0's and the
+    search still finds a good network."""
     failed = {0: [], 1: []}
     for seed in range(2):
         oracle = drive_scores(
@@ -806,3 +808,104 @@ def test_zoom_and_pending_are_checked():
         tuning.CoarseToFineOracle(OBJECTIVE, zoom="turbo")
     with pytest.raises(UsageError, match="argument `pending`"):
         tuning.CoarseToFineOracle(OBJECTIVE, pending=-1)
+
+
+def test_feasibility_model_learns_where_trials_fail():
+    """Failed trials enter a classifier of their own: P(feasible) is high where trials scored,
+    low where they failed, and exactly 1 while nothing has failed."""
+    from tfcourse.tuning import trust_region
+
+    x = np.linspace(0.0, 1.0, 12)[:, None]
+    ok = x[:, 0] < 0.6
+    p = trust_region.Feasibility(x, ok, seed=0)([[0.1], [0.3], [0.85], [1.0]])
+    assert p[0] > 0.5 and p[1] > 0.5 and p[2] < 0.5 and p[3] < 0.5, p
+    np.testing.assert_array_equal(trust_region.Feasibility(x, np.ones(12, bool), 0)([[0.5]]),
+                                  [1.0])
+
+
+def test_best_candidates_lie_in_the_box_best_first():
+    from tfcourse.tuning import trust_region
+
+    rng = np.random.default_rng(0)
+    x = rng.random((8, 2))
+    z = trust_region.copula_scores(-((x - 0.3) ** 2).sum(1))
+    gp = trust_region.fit_gp(x, z, seed=0)
+    lo, hi = np.array([0.1, 0.2]), np.array([0.6, 0.5])
+    cands = trust_region.best_candidates(gp, lo, hi, float(z.max()), x[np.argmax(z)], rng,
+                                         n_random=64, n_local=32, n_refine=16)
+    assert len(cands) == 64 + 32 + 16
+    assert (cands >= lo).all() and (cands <= hi).all()
+    ei = trust_region.expected_improvement(gp, cands, float(z.max()))
+    assert ei[0] == ei.max() and (np.diff(ei) <= 1e-12).all()
+    # the polish steps start from the best of the Sobol and local points: never worse than it
+    assert ei[0] >= trust_region.expected_improvement(gp, cands[:96], float(z.max())).max()
+
+
+def test_round_0_is_small_and_space_filling():
+    """max(5, d + 1) trials, at most a third of the budget: 5 on 2 axes, 11 on 10 axes (of 50
+    trials), 10 of 30 and 4 of 12 where the third is smaller."""
+    def oracle(dims, max_trials):
+        hp = kt.HyperParameters()
+        for i in range(dims):
+            hp.Float(f"x{i}", 0.0, 1.0)
+        return tuning.CoarseToFineOracle(OBJECTIVE, max_trials=max_trials, seed=0,
+                                         hyperparameters=hp)
+    assert oracle(2, 50).initial_trials() == 5
+    assert oracle(10, 50).initial_trials() == 11
+    assert oracle(10, 30).initial_trials() == 10
+    assert oracle(2, 12).initial_trials() == 4
+
+
+def test_failures_next_to_the_optimum_do_not_push_the_region_off_the_best_trial(tmp_path):
+    """α above 10^-2.4 diverges, just past the best α (10^-2.5). Each box is centred on a trial
+    that scored (failures are in P(feasible), not in the scores' model), so the best trial so
+    far stays inside the box, and the search ends within 1 % of the optimum."""
+    oracle = drive_scores(region_oracle(tmp_path, seed=1, max_trials=16),
+                          lambda i, v: None if v["learning_rate"] > 10 ** -2.4 else bowl(v))
+    hps = {hp.name: hp for hp in oracle.hyperparameters.space}
+    inside = []
+    for i in range(oracle.initial_trials(), 16):
+        box = oracle.regions[str(i)]["box"]
+        seen = [oracle.trials[f"{j:02d}"] for j in range(i - 1)]  # pending=1: up to i - 2
+        best = max((t for t in seen if t.status == "COMPLETED"), key=lambda t: t.score)
+        inside.append(all(lo - 1e-9 <= hps[n].value_to_prob(best.hyperparameters.values[n])
+                          <= hi + 1e-9 for n, (lo, hi) in box.items()))
+    assert all(inside)
+    assert best_score(oracle) > 0.99
+
+
+def test_a_longer_budget_makes_the_same_first_choices(tmp_path):
+    """Once a third of the budget exceeds max(5, d + 1), the trust region's plan does not depend
+    on max_trials: a search of 20 trials begins with the 16 trials of a search of 16."""
+    short = drive_scores(region_oracle(tmp_path / "16", seed=4, max_trials=16),
+                         lambda i, v: bowl(v))
+    long = drive_scores(region_oracle(tmp_path / "20", seed=4, max_trials=20),
+                        lambda i, v: bowl(v))
+    first = [t.hyperparameters.values for _, t in sorted(long.trials.items())][:16]
+    assert first == [t.hyperparameters.values for _, t in sorted(short.trials.items())]
+
+
+def test_resumed_search_with_failed_trials_equals_uninterrupted(tmp_path):
+    """The failed trials (the feasibility model's input) are part of the saved state too: a
+    search cut after 8 trials, some failed, and resumed makes the uninterrupted one's choices."""
+    def score(i, v):
+        return None if v["learning_rate"] > 10 ** -2.4 else bowl(v)
+
+    whole = drive_scores(region_oracle(tmp_path / "whole", seed=2, max_trials=14), score)
+    cut = region_oracle(tmp_path / "cut", seed=2, max_trials=14)
+    for _ in range(8):
+        trial = cut.create_trial("tuner0")
+        s = score(int(trial.trial_id), trial.hyperparameters.values)
+        if s is None:
+            trial.status = "FAILED"
+        else:
+            cut.update_trial(trial.trial_id, {"score": s})
+            trial.status = "COMPLETED"
+        cut.end_trial(trial)
+    assert any(t.status == "FAILED" for t in cut.trials.values())
+    resumed = region_oracle(tmp_path / "cut", seed=2, max_trials=14)
+    resumed.reload()
+    assert resumed.region == cut.region and resumed.regions == cut.regions
+    drive_scores(resumed, score)
+    assert values_by_id(resumed) == values_by_id(whole)
+    assert resumed.regions == whole.regions

@@ -15,7 +15,7 @@ import pytest
 from tfcourse import tuning
 
 ROOT = Path(__file__).resolve().parents[1]
-MAX_TRIALS = 9  # a round 0 of three, then six trials the trust region chooses
+MAX_TRIALS = 9  # a round 0 of three (a third of the budget), then six the trust region chooses
 FAULTS = "TFCOURSE_TEST_FAULTS"  # e.g. "die:2,hang:5": what the first worker to start a trial does
 
 WORKER = r"""

@@ -26,7 +26,9 @@ The package is laid out like Keras Tuner's own:
 - ``coarse_to_fine``: the zoom (:func:`round_sizes`, :func:`zoom_box`, :func:`value_width`),
   the oracle and the tuner.
 - ``trust_region``: the default zoom's model (a Gaussian process on rank-transformed scores,
-  :func:`copula_scores`), its box (:func:`region_box`) and :func:`expected_improvement`.
+  :func:`copula_scores`; a classifier of the failed trials, ``Feasibility``), its box
+  (:func:`region_box`), :func:`expected_improvement` and its maximisation
+  (``best_candidates``).
 - ``tuners``: Keras Tuner's ``RandomSearch``, ``BayesianOptimization`` and ``Hyperband`` with
   tfcourse's search policy (:class:`SearchMixin`), and :func:`keras_tuner_seed`.
 - ``distribute``: Keras Tuner's chief/worker mode ("caviar" rather than "pandas"):

@@ -92,11 +92,13 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     """Random search, then zoom into the best region and sample again (coarse to fine).
 
     Two zooms. ``zoom="trust-region"`` (the default) lets a model of the scores zoom
-    (:mod:`tfcourse.tuning.trust_region`, after TuRBO): a random round 0 (a Latin hypercube,
-    the box zoom's own round 0 when its size allows: :meth:`initial_trials`), then one trial at
-    a time, the point of largest expected improvement inside a box centred on the best trial by
-    a Gaussian process fitted to the ranks of the scores (failed trials ranked worst), its side
-    on each axis following the model's length scale there; the box doubles after
+    (:mod:`tfcourse.tuning.trust_region`, after TuRBO): a small random round 0 (a Latin
+    hypercube of max(5, d + 1) trials for d hyperparameters, at most a third of the budget:
+    :meth:`initial_trials`),
+    then one trial at a time, the point of largest expected improvement (times the probability
+    of not failing, from a classifier of the failed trials) inside a box centred on the best
+    trial by a Gaussian process fitted to the ranks of the scores, its side on each axis
+    following the model's length scale there; the box doubles after
     ``success_tolerance`` improvements in a row, halves after ``failure_tolerance`` misses in a
     row, and a box shorter than ``length_min`` restarts the search from a fresh round 0.
     Trial i is chosen from the scores of trials 0 … i − 1 − ``pending``, the ``pending``
@@ -156,8 +158,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         margin: how much the box is widened on each side, as a fraction of the full range of
             each hyperparameter on its own scale (0 ≤ margin ≤ 1).
         zoom: ``"trust-region"`` (default) or ``"box"`` (``top_k``, ``margin`` and
-            ``min_quality`` apply to the box zoom only; ``rounds`` sizes the trust region's
-            round 0: the first round's size, at most max(5, 2 · hyperparameters)).
+            ``min_quality`` and ``rounds`` apply to the box zoom only).
         pending: trust region: how many of the latest trials are chosen without their scores
             (default 1: two workers never wait; with N workers give N − 1, and the same value
             to a serial run that should reproduce it).
@@ -209,7 +210,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         self.length_init, self.length_min, self.length_max = 0.8, 0.5 ** 5, 1.6
         self.success_tolerance = 3
         self.failure_tolerance = None  # None: trust_region.default_failure_tolerance(d)
-        self.candidates = 1000
+        self.candidates = 1024  # Sobol points of the box per choice (and 512 near its centre)
         # The trust region's state, saved with the oracle (get_state): the region's length,
         # the counters, the current restart and where it began, how many trials have been
         # taken into account; and per trial, the region it was drawn from.
@@ -354,15 +355,17 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     def initial_trials(self) -> int:
         """Trials of a trust-region search's random round 0 (and of each restart's).
 
-        The first of :func:`round_sizes`, at most max(5, 2·d) for d hyperparameters: 10 of 30
-        on the lesson's 6 hyperparameters (the box zoom's round 0, the same trials).
+        max(5, d + 1) for d hyperparameters, at most a third of the budget (rounded up): 7 of
+        30 on the lesson's 6 hyperparameters, 2 of 6. Above 3·max(5, d + 1) trials it does not
+        depend on the budget: a search of 50 trials makes the same first 30 choices as one of 30.
         """
-        return max(1, min(self.sizes[0], max(5, 2 * len(self._axes()))))
+        return max(1, min(round_sizes(self.max_trials, 3)[0], max(5, len(self._axes()) + 1)))
 
     def _restart_stratum(self, index: int, name: str):
         """(stratum, n) of a trial of a restart's round 0: a Latin hypercube per restart.
 
-        Restart 0 uses the box zoom's round-0 order, so both zooms start from the same trials.
+        Restart 0 shuffles with the box zoom's round-0 key (the same trials as the box zoom
+        when both round 0s have the same size).
         """
         r, start, n = self.region["restart"], self.region["start"], self.initial_trials()
         j = index - start
@@ -461,25 +464,32 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         reg, axes = self.region, self._axes()
         known = [self.trials[self._trial_id(j)] for j in range(reg["start"], upto)]
         running = [self.trials[self._trial_id(j)] for j in range(max(upto, reg["start"]), index)]
-        x = np.array([self._position(t.hyperparameters.values) for t in known], dtype=float)
+        x = np.array([self._position(t.hyperparameters.values) for t in known],
+                     dtype=float).reshape(-1, len(axes))
         scores = [self._score(t) for t in known]
+        ok = np.array([s is not None for s in scores], dtype=bool)
         rng = np.random.default_rng([self.seed, index])
-        if len(known) < 2 or len({s for s in scores if s is not None}) < 1:
+        if ok.sum() < 2:
             return self._sample(index, None, strata=_no_strata), None  # nothing to model yet
-        z = trust_region.copula_scores([s if s is not None else float("nan") for s in scores])
-        gp = trust_region.fit_gp(x, z, seed=self.seed * 100_003 + index)
-        centre = x[int(np.argmax(gp.predict(x)))]
+        # The scores' model sees the trials that scored; the failed ones enter a model of
+        # their own, P(feasible), which multiplies the expected improvement.
+        xs = x[ok]
+        z = trust_region.copula_scores([s for s in scores if s is not None])
+        fit_seed = self.seed * 100_003 + index
+        gp = trust_region.fit_gp(xs, z, seed=fit_seed)
+        centre = xs[int(np.argmax(gp.predict(xs)))]
         min_half = [value_width(hp) for hp in axes]
         lo, hi = trust_region.region_box(centre, trust_region.length_scales(gp), reg["length"],
                                          min_half)
         box = {hp.name: [float(a), float(b)] for hp, a, b in zip(axes, lo, hi)}
         pend = np.array([self._position(t.hyperparameters.values) for t in running],
                         dtype=float).reshape(-1, len(axes))
-        model, z_all = trust_region.with_pending(gp, x, z, pend)
-        cands = lo + (hi - lo) * rng.random((self.candidates, len(axes)))
-        ei = trust_region.expected_improvement(model, cands, float(np.max(z)))
-        for k in np.argsort(-ei, kind="stable"):
-            values = self._values_at(cands[k])
+        model, _ = trust_region.with_pending(gp, xs, z, pend)
+        feasible = None if ok.all() else trust_region.Feasibility(x, ok, seed=fit_seed)
+        cands = trust_region.best_candidates(model, lo, hi, float(np.max(z)), centre, rng,
+                                             feasible, n_random=self.candidates)
+        for position in cands:
+            values = self._values_at(position)
             if values is not None and not self._duplicate(values):
                 return values, box
         return self._sample(index, box, strata=_no_strata), box  # every candidate was tried

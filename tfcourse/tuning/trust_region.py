@@ -6,24 +6,37 @@ optimization", NeurIPS 2019) keeps that idea and lets a model of the scores plac
 the box, one trial at a time:
 
 1. Model. A Gaussian process (scikit-learn's ``GaussianProcessRegressor``; a Matérn-5/2
-   kernel with one length scale per axis, times a constant, plus a ``WhiteKernel`` noise
-   term) is fitted to the trials so far, each at its position ``hp.value_to_prob(value)`` in
-   [0, 1] on every axis (the hyperparameter's own scale: log for a learning rate). The scores
-   enter through their ranks (:func:`copula_scores`, a normal-scores transform): a plateau of
-   chance-level trials becomes one tied value instead of a cliff the model must bend around,
-   and a failed trial (a diverged network) enters as the worst rank instead of being dropped.
+   kernel with one length scale per axis, kept in [0.05, 20] so that a few trials cannot make
+   it bend around each one, times a constant, plus a ``WhiteKernel`` noise term) is fitted to
+   the trials that scored, each at its position ``hp.value_to_prob(value)`` in [0, 1] on
+   every axis (the hyperparameter's own scale: log for a learning rate). The scores enter
+   through their ranks (:func:`copula_scores`, a normal-scores transform): a plateau of
+   chance-level trials becomes one tied value instead of a cliff the model must bend around.
+   A failed trial (a diverged network) is entered as bad in a model of its own,
+   :class:`Feasibility` (a Gaussian-process classifier: the probability that a trial there
+   does not fail), instead of being dropped or ranked into the scores, where a cliff of
+   failures next to the best networks would pull the model down on their side too.
 2. Box. The box is centred on the trial with the best score *by the model* (the posterior
    mean, which does not chase one lucky noisy trial) and its side on axis i is
    ``L · w_i`` with ``w_i ∝ ℓ_i`` (the fitted length scale), normalised so that ∏ w_i = 1
    (:func:`region_box`): an axis along which the score barely changes (a long length scale)
-   keeps a wide side, an axis that matters is zoomed.
-3. Next trial. Among random candidates inside the box, the one of largest expected
-   improvement over the best score so far (:func:`expected_improvement`).
+   keeps a wide side, an axis that matters is zoomed. L starts at TuRBO's 0.8 (at most 1.6).
+   A start near the whole space (L = 1.6, at most 3.2: global Bayesian optimization at
+   first) was tried on the design tasks and did no better (worse on the noisy MLP table).
+3. Next trial. The point of largest expected improvement over the best score so far
+   (:func:`expected_improvement`), times P(feasible) once a trial has failed, among Sobol
+   points of the box, Gaussian steps around its centre and a finer polish around the best of
+   them (:func:`best_candidates`).
 4. Grow and shrink. A trial that improves on the best so far is a success, else a failure;
    after ``success_tolerance`` successes in a row L doubles (at most ``length_max``), after
    ``failure_tolerance`` failures in a row it halves. When L falls below ``length_min`` the
    region has collapsed onto a point: the search restarts from a fresh round 0 (a new random
    Latin hypercube over the whole space) and a new model.
+
+Round 0, the random start of the search and of each restart, is a Latin hypercube of
+max(5, d + 1) trials for d hyperparameters (at most a third of the budget): enough for a first
+model, few enough to leave most of a budget of tens of trials to the model (Keras Tuner's
+BayesianOptimization spends max(3d, 3) trials on random search).
 
 What :class:`~tfcourse.tuning.CoarseToFineOracle` adds for Keras Tuner (pending trials, seeds,
 resume) is described there. Course 2, week 3 (the course's coarse to fine, with a model).
@@ -64,13 +77,18 @@ def copula_scores(scores, failed=()):
 def make_gp(dims: int, seed: int):
     """The Gaussian process of the trust region (unfitted): ARD Matérn-5/2 + white noise.
 
+    The length scales start at 0.3 and stay in [0.05, 20] (a fraction of the axis: a length
+    scale below 0.05 would let a model of tens of trials bend around every single one), the
+    noise in [1e-6, 0.5] of the normalised scores.
+
     Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
     """
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
     kernel = (ConstantKernel(1.0, (1e-2, 1e2))
-              * Matern(length_scale=np.full(dims, 0.5), length_scale_bounds=(1e-2, 20.0), nu=2.5)
+              * Matern(length_scale=np.full(dims, 0.3), length_scale_bounds=(0.05, 20.0),
+                       nu=2.5)
               + WhiteKernel(1e-2, (1e-6, 0.5)))
     return GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=0,
                                     random_state=seed % 2 ** 32)
@@ -91,6 +109,45 @@ def fit_gp(x, z, seed: int):
         warnings.simplefilter("ignore", ConvergenceWarning)
         gp.fit(x, z)
     return gp
+
+
+class Feasibility:
+    """P(a trial at x does not fail), from a Gaussian-process classifier of the failed trials.
+
+    The failed trials (a diverged network) are entered as bad in a model of their own instead of
+    in the model of the scores: a failure says "not here", not "a score worse than every other".
+    Ranked into the scores, a cliff of failures next to the optimum pulls the smooth model of
+    the scores down on the good side of the cliff too, and the region backs away from the best
+    networks; multiplied into the expected improvement (constrained Bayesian optimization,
+    Gardner et al. 2014), it only steers the next trials off the cliff. With no failure so far,
+    P = 1 everywhere.
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+
+    def __init__(self, x, ok, seed: int):
+        ok = np.asarray(ok, dtype=bool)
+        self.model = None
+        self.constant = 1.0 if ok.all() else 0.0
+        if ok.all() or not ok.any():
+            return
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.gaussian_process import GaussianProcessClassifier
+        from sklearn.gaussian_process.kernels import ConstantKernel, Matern
+        from threadpoolctl import threadpool_limits
+
+        kernel = ConstantKernel(1.0, (1e-1, 1e2)) * Matern(
+            length_scale=np.full(x.shape[1], 0.3), length_scale_bounds=(0.05, 20.0), nu=2.5)
+        self.model = GaussianProcessClassifier(kernel=kernel, random_state=seed % 2 ** 32)
+        with warnings.catch_warnings(), threadpool_limits(1):
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.model.fit(np.asarray(x, dtype=float), ok.astype(int))
+
+    def __call__(self, x):
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        if self.model is None:
+            return np.full(len(x), self.constant)
+        return self.model.predict_proba(x)[:, 1]
 
 
 def length_scales(gp) -> np.ndarray:
@@ -155,6 +212,41 @@ def expected_improvement(gp, x, best: float) -> np.ndarray:
     sigma = np.maximum(sigma, 1e-12)
     u = (mu - best) / sigma
     return (mu - best) * norm.cdf(u) + sigma * norm.pdf(u)
+
+
+def best_candidates(gp, lo, hi, best: float, centre, rng, feasible=None, n_random=1024,
+                    n_local=512, n_refine=256):
+    """Positions inside the box [lo, hi], best first by expected improvement × P(feasible).
+
+    The acquisition is maximised in three vectorised steps: ``n_random`` scrambled-Sobol points
+    of the box (they cover it more evenly than uniform draws), ``n_local`` Gaussian steps from
+    ``centre`` (a tenth of the box's side: the neighbourhood of the best point, where the
+    improvement usually is), then ``n_refine`` smaller steps (a fiftieth of the side) from the
+    best of those, a cheap local polish. All are returned, sorted, so that the caller can skip
+    a configuration already tried.
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    from scipy.stats import qmc
+
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    d = len(lo)
+
+    def acquisition(c):
+        a = expected_improvement(gp, c, best)
+        return a * feasible(c) if feasible is not None else a
+
+    def steps(start, scale, n):
+        return np.clip(np.asarray(start, dtype=float)
+                       + scale * (hi - lo) * rng.standard_normal((n, d)), lo, hi)
+
+    sobol = qmc.Sobol(d, scramble=True, seed=rng).random(n_random)
+    cands = np.vstack([lo + (hi - lo) * sobol, steps(centre, 0.1, n_local)])
+    a = acquisition(cands)
+    if n_refine:
+        polish = steps(cands[int(np.argmax(a))], 0.02, n_refine)
+        cands, a = np.vstack([cands, polish]), np.concatenate([a, acquisition(polish)])
+    return cands[np.argsort(-a, kind="stable")]
 
 
 def default_failure_tolerance(dims: int) -> int:
