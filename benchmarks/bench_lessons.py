@@ -19,7 +19,8 @@ Two parts, in one run on one machine:
 
    Printed per training: wall seconds of each, the ratio tfcourse / NumPy (the issue's target:
    at most 2), and the same ratio in CPU seconds of the process (less moved by other jobs on a
-   shared machine). The Keras side includes building its step (tracing), as in a lesson.
+   shared machine). The Keras side includes building its step (tracing), as in a lesson; the
+   process's one-time TensorFlow/Keras start-up (its first training) is timed apart and printed.
 
 2. Full runs: every lesson (``lessons/c*.py``, found by file name) as a subprocess
    ``python -m lessons.<name> --out RUNS/<name> --export-dir RUNS/saved_models``, its wall time,
@@ -166,6 +167,16 @@ def time_trainings(lessons) -> dict:
 
     table = trainings()
     totals = {}
+    # The process's first Keras training pays TensorFlow's and Keras's one-time start-up (their
+    # runtime, kernels and tracing machinery initialised: ~0.3-0.4 s on 2 cores), whichever
+    # lesson comes first; a lesson pays it once too, before its first training. It is timed
+    # here apart, on a throwaway [2, 4, 1] network, so that every row is the same kind of
+    # figure: a training of a process that has trained before.
+    first, ds0, fit0, _ = next(iter(table.values()))[0][1:]
+    warm, _ = _clock(lambda: fit_steps(first(), ds0.x_train, ds0.y_train,
+                                       **{**fit0, "steps": min(fit0["steps"], 200)}))
+    print(f"start-up: the process's first Keras training (200 steps of the first network "
+          f"below, not counted in the rows): {warm:.2f} s\n")
     print("| lesson | training | iterations | tfcourse s | NumPy s | ratio | CPU ratio |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for lesson in lessons:

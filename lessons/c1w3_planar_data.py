@@ -65,7 +65,7 @@ from tfcourse.lesson import Lesson
 from tfcourse.metrics import accuracy
 from tfcourse.scratch import planar
 from tfcourse.scratch.bridge import fit_recording_cost, keras_mlp, max_curve_gap
-from tfcourse.training import fit_steps
+from tfcourse.training import fit_steps, log_interval
 
 LEARNING_RATE = 1.2  # the course's rate for full-batch gradient descent
 HIDDEN_SIZES = (1, 2, 3, 4, 5, 20, 50)
@@ -92,9 +92,7 @@ def one_hidden_layer(n_h, activation="tanh"):
 def run(ctx):
     ds = data.load_flower()
     ctx.log(ds.summary())
-    # 50 points per learning curve (every 200 iterations at the full 10 000): each point is a
-    # Keras epoch with its callbacks, ~2.5 ms, as long as 200 of these steps compiled.
-    steps, log_every = ctx.epochs, max(1, ctx.epochs // 50)
+    steps, log_every = ctx.epochs, log_interval(ctx.epochs)  # 50 points: every 200 iterations
 
     def train(model, run_name):
         history = fit_steps(model, ds.x_train, ds.y_train, steps, log_every=log_every,
