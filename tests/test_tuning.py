@@ -666,19 +666,23 @@ def region_oracle(directory, seed=0, max_trials=12, **settings):
     return oracle
 
 
+def report_score(oracle, trial, s):
+    """End ``trial`` with score ``s``, or as FAILED when ``s`` is None."""
+    if s is None:
+        trial.status = "FAILED"
+    else:
+        oracle.update_trial(trial.trial_id, {"score": s})
+        trial.status = "COMPLETED"
+    oracle.end_trial(trial)
+
+
 def drive_scores(oracle, score):
     """Like drive, with score(index, values) -> a score, or None for a failed trial."""
     while True:
         trial = oracle.create_trial("tuner0")
         if trial.status == "STOPPED":
             return oracle
-        s = score(int(trial.trial_id), trial.hyperparameters.values)
-        if s is None:
-            trial.status = "FAILED"
-        else:
-            oracle.update_trial(trial.trial_id, {"score": s})
-            trial.status = "COMPLETED"
-        oracle.end_trial(trial)
+        report_score(oracle, trial, score(int(trial.trial_id), trial.hyperparameters.values))
 
 
 def area(box):
@@ -895,13 +899,7 @@ def test_resumed_search_with_failed_trials_equals_uninterrupted(tmp_path):
     cut = region_oracle(tmp_path / "cut", seed=2, max_trials=14)
     for _ in range(8):
         trial = cut.create_trial("tuner0")
-        s = score(int(trial.trial_id), trial.hyperparameters.values)
-        if s is None:
-            trial.status = "FAILED"
-        else:
-            cut.update_trial(trial.trial_id, {"score": s})
-            trial.status = "COMPLETED"
-        cut.end_trial(trial)
+        report_score(cut, trial, score(int(trial.trial_id), trial.hyperparameters.values))
     assert any(t.status == "FAILED" for t in cut.trials.values())
     resumed = region_oracle(tmp_path / "cut", seed=2, max_trials=14)
     resumed.reload()
