@@ -37,6 +37,7 @@ Imports only ``tfcourse`` (the models are rebuilt here as the lessons build them
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -203,20 +204,25 @@ def time_trainings(lessons) -> dict:
     return totals
 
 
-def time_full_runs(lessons, runs: Path) -> dict:
-    """Wall seconds of each lesson's full run (a subprocess each, one after the other)."""
+def full_run(name: str, runs: Path):
+    """One full run of lesson ``name`` as a subprocess: (wall seconds, the finished process)."""
     runs.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    cmd = [sys.executable, "-m", f"lessons.{name}", "--out", str(runs / name),
+           "--export-dir", str(runs / "saved_models")]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    return time.perf_counter() - start, proc
+
+
+def time_full_runs(lessons, runs: Path) -> dict:
+    """Wall seconds of each lesson's full run (a subprocess each, one after the other)."""
     times = {}
     print("| lesson | full run s | status |")
     print("|---|---:|---|")
     for name in lessons:
-        cmd = [sys.executable, "-m", f"lessons.{name}", "--out", str(runs / name),
-               "--export-dir", str(runs / "saved_models")]
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-        times[name] = time.perf_counter() - start
+        times[name], proc = full_run(name, runs)
         status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
         print(f"| {name} | {times[name]:.1f} | {status} |", flush=True)
         if proc.returncode:
@@ -256,7 +262,12 @@ def main(argv=None) -> int:
                    help="folder for the full runs (default: a temporary folder, removed)")
     p.add_argument("--skip-full", action="store_true",
                    help="only the training ratios, no full lesson runs")
+    p.add_argument("--main-repeats", type=int, default=0, metavar="N",
+                   help=f"after everything, run the main lesson ({MAIN_LESSON}) N more times "
+                        "and print each wall time and the median (a machine's speed drifts)")
     args = p.parse_args(argv)
+    if args.main_repeats < 0:
+        p.error(f"argument --main-repeats: must be 0 or more, got {args.main_repeats}")
     lessons = args.lessons or lesson_names()
 
     import tfcourse  # noqa: F401  (TensorFlow, quietly)
@@ -269,12 +280,30 @@ def main(argv=None) -> int:
     if args.skip_full:
         return 0
     print("\n## Full lesson runs\n")
-    if args.runs is not None:
-        time_full_runs(lessons, args.runs)
-    else:
-        with tempfile.TemporaryDirectory(prefix="bench_lessons_") as tmp:
-            time_full_runs(lessons, Path(tmp))
+    with contextlib.ExitStack() as stack:
+        runs = args.runs if args.runs is not None else Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_lessons_")))
+        time_full_runs(lessons, runs)
+        if args.main_repeats:
+            repeat_main_lesson(args.main_repeats, runs / "repeats")
     return 0
+
+
+def repeat_main_lesson(n: int, runs: Path) -> list:
+    """The main lesson's full run ``n`` times, one after the other: each wall time, the range
+    and the median."""
+    print(f"\n## The main lesson {n} more times\n")
+    times = []
+    for i in range(n):
+        seconds, proc = full_run(MAIN_LESSON, runs / str(i))
+        if proc.returncode:
+            print(f"run {i + 1}: exit {proc.returncode}")
+        times.append(seconds)
+    print(f"{MAIN_LESSON}, {n} runs: " + ", ".join(f"{t:.1f}" for t in times)
+          + f" s; range {min(times):.1f}-{max(times):.1f} s, median "
+            f"{float(np.median(times)):.1f} s; {sum(t < MAIN_TARGET_S for t in times)} of {n} "
+            f"under {MAIN_TARGET_S:.0f} s")
+    return times
 
 
 if __name__ == "__main__":

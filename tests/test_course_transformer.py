@@ -369,28 +369,6 @@ def _course_layers_in_tf_keras():
             skip = self.layernorm1(x + self.mha(x, x, x, mask))
             return self.layernorm2(skip + self.dropout_ffn(self.ffn(skip), training=training))
 
-    class CourseEncoder(K.layers.Layer):
-        def __init__(self, num_layers, embedding_dim, num_heads, fully_connected_dim,
-                     input_vocab_size, maximum_position_encoding, dropout_rate=0.1,
-                     layernorm_eps=1e-6):
-            super().__init__()
-            self.embedding_dim = embedding_dim
-            self.embedding = K.layers.Embedding(input_vocab_size, embedding_dim)
-            self.pos_encoding = np.asarray(positional_encoding(maximum_position_encoding,
-                                                               embedding_dim))
-            self.enc_layers = [CourseEncoderLayer(embedding_dim, num_heads, fully_connected_dim,
-                                                  dropout_rate, layernorm_eps)
-                               for _ in range(num_layers)]
-            self.dropout = K.layers.Dropout(dropout_rate)
-
-        def call(self, x, training, mask):
-            seq_len = tf.shape(x)[1]
-            x = self.embedding(x) * tf.math.sqrt(tf.cast(self.embedding_dim, tf.float32))
-            x = self.dropout(x + self.pos_encoding[:, :seq_len, :], training=training)
-            for layer in self.enc_layers:
-                x = layer(x, training, mask)
-            return x
-
     class CourseDecoderLayer(K.layers.Layer):
         def __init__(self, embedding_dim, num_heads, fully_connected_dim, dropout_rate=0.1,
                      layernorm_eps=1e-6):
@@ -415,26 +393,46 @@ def _course_layers_in_tf_keras():
             return (self.layernorm3(self.dropout_ffn(self.ffn(out2), training=training) + out2),
                     w1, w2)
 
-    class CourseDecoder(K.layers.Layer):
-        def __init__(self, num_layers, embedding_dim, num_heads, fully_connected_dim,
-                     target_vocab_size, maximum_position_encoding, dropout_rate=0.1,
+    class CourseStack(K.layers.Layer):
+        """What the course's Encoder and Decoder share: embedding × √d, positional encoding,
+        dropout, and num_layers layers (created in the course's order, so that
+        set_random_seed(42) draws its weights)."""
+
+        def __init__(self, layer, num_layers, embedding_dim, num_heads, fully_connected_dim,
+                     vocab_size, maximum_position_encoding, dropout_rate=0.1,
                      layernorm_eps=1e-6):
             super().__init__()
             self.embedding_dim = embedding_dim
-            self.embedding = K.layers.Embedding(target_vocab_size, embedding_dim)
+            self.embedding = K.layers.Embedding(vocab_size, embedding_dim)
             self.pos_encoding = np.asarray(positional_encoding(maximum_position_encoding,
                                                                embedding_dim))
-            self.dec_layers = [CourseDecoderLayer(embedding_dim, num_heads, fully_connected_dim,
-                                                  dropout_rate, layernorm_eps)
-                               for _ in range(num_layers)]
+            self.stack = [layer(embedding_dim, num_heads, fully_connected_dim, dropout_rate,
+                                layernorm_eps) for _ in range(num_layers)]
             self.dropout = K.layers.Dropout(dropout_rate)
 
-        def call(self, x, enc_output, training, look_ahead_mask, padding_mask):
+        def embed(self, x, training):
             seq_len = tf.shape(x)[1]
             x = self.embedding(x) * tf.math.sqrt(tf.cast(self.embedding_dim, tf.float32))
-            x = self.dropout(x + self.pos_encoding[:, :seq_len, :], training=training)
+            return self.dropout(x + self.pos_encoding[:, :seq_len, :], training=training)
+
+    class CourseEncoder(CourseStack):
+        def __init__(self, *args, **kwargs):
+            super().__init__(CourseEncoderLayer, *args, **kwargs)
+
+        def call(self, x, training, mask):
+            x = self.embed(x, training)
+            for layer in self.stack:
+                x = layer(x, training, mask)
+            return x
+
+    class CourseDecoder(CourseStack):
+        def __init__(self, *args, **kwargs):
+            super().__init__(CourseDecoderLayer, *args, **kwargs)
+
+        def call(self, x, enc_output, training, look_ahead_mask, padding_mask):
+            x = self.embed(x, training)
             weights = {}
-            for i, layer in enumerate(self.dec_layers):
+            for i, layer in enumerate(self.stack):
                 x, b1, b2 = layer(x, enc_output, training, look_ahead_mask, padding_mask)
                 weights[f"decoder_layer{i + 1}_block1_self_att"] = b1
                 weights[f"decoder_layer{i + 1}_block2_decenc_att"] = b2

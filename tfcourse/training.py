@@ -78,9 +78,9 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
         # Keras would batch arrays by 32 and run `evaluate` (a new iterator, callback list and
         # test loop) at every logged point; the course evaluates its dev set in one pass: one
         # in-memory batch, one traced test step, run by a callback (see _DevSetEvaluation).
-        dev = tuple(np.asarray(a, "float32" if i == 0 else None)
+        dev = tuple(tf.constant(np.asarray(a, "float32" if i == 0 else None))
                     for i, a in enumerate(validation_data))
-        callbacks.insert(0, _DevSetEvaluation(tf.data.Dataset.from_tensors(dev), callbacks))
+        callbacks.insert(0, _DevSetEvaluation(dev, callbacks))
         validation_data = None
     for callback in callbacks:
         if callable(getattr(callback, "count_steps", None)):
@@ -304,17 +304,16 @@ class _DevSetEvaluation(keras.callbacks.Callback):
 
     handles_steps_per_execution = True
 
-    def __init__(self, dataset, callbacks):
+    def __init__(self, batch, callbacks):
         super().__init__()
-        self._dataset, self._callbacks = dataset, callbacks
-        self._batch = self._run = None
+        self._batch, self._callbacks = batch, callbacks
+        self._run = None
 
     def on_epoch_end(self, epoch, logs=None):
         import tensorflow as tf
 
         model = self.model
         if self._run is None:
-            self._batch = next(iter(self._dataset))
             self._run = tf.function(model.test_step, autograph=False).get_concrete_function(
                 self._batch)
         others = [c for c in self._callbacks if c is not self]
@@ -359,7 +358,7 @@ class _CompiledFullBatchBlock:
         if self._batch is None:
             # A full batch is read once per fit: every element of the dataset is the same.
             batch = next(iterator)
-            if self._run is not None and not _same_spec(batch, self._spec):
+            if self._run is not None and _spec(batch) != self._spec:
                 self._run = None
             self._batch = batch
         if self._run is None:
@@ -391,10 +390,6 @@ def _spec(batch):
     import tensorflow as tf
 
     return [(tuple(t.shape), t.dtype) for t in tf.nest.flatten(batch)]
-
-
-def _same_spec(batch, spec) -> bool:
-    return _spec(batch) == spec
 
 
 class _FirstResult:

@@ -433,12 +433,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
             reg["start"] = index
         n_init = self.initial_trials()
         if index - reg["start"] < n_init:  # round 0 of this restart: a Latin hypercube
-            values = self._sample(index, None, strata=self._restart_stratum)
-            self.regions[str(index)] = {"restart": reg["restart"], "box": None,
-                                        "length": reg["length"]}
-            if values is None:
-                return {"status": STOPPED, "values": None}
-            return {"status": RUNNING, "values": values}
+            return self._chosen(index, self._sample(index, None, strata=self._restart_stratum),
+                                None)
         # The model sees every trial up to `index − 1 − pending` (they must have ended: a worker
         # waits otherwise, rarely) and believes the `pending` latest ones, ended or not, score
         # what it predicts: the same information serially and on any number of workers.
@@ -450,9 +446,13 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         if reg.get("start") is None:  # the region just collapsed: restart here
             reg["start"] = index
             return self._populate_trust_region(index)
-        values, box = self._propose(index, max(upto, 0))
-        self.regions[str(index)] = {"restart": reg["restart"], "box": box,
-                                    "length": reg["length"]}
+        return self._chosen(index, *self._propose(index, max(upto, 0)))
+
+    def _chosen(self, index: int, values, box):
+        """Record the region trial ``index`` was chosen in (``box`` None: a round 0) and
+        return the oracle's answer for it."""
+        self.regions[str(index)] = {"restart": self.region["restart"], "box": box,
+                                    "length": self.region["length"]}
         if values is None:
             return {"status": STOPPED, "values": None}
         return {"status": RUNNING, "values": values}
