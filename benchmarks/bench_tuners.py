@@ -428,6 +428,15 @@ def fails_h3(x):
     return x[..., 2] + 0.5 * x[..., 0] > 0.95
 
 
+def fails_h6(x):
+    """Where Hartmann-6's trials "diverge" (a design task): x3 + x6/2 > 0.82 (43 % of the space;
+    the optimum, at x3 = 0.477, x6 = 0.657, i.e. 0.806, lies just inside the safe side)."""
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    return x[..., 2] + 0.5 * x[..., 5] > 0.82
+
+
 class Task:
     """A cheap benchmark task: a space, true scores (higher better), observed scores."""
 
@@ -552,6 +561,9 @@ def cheap_tasks():
         Synthetic("hartmann6", "design", "Hartmann-6", 6, h6, 3.32237),
         Table("hpobench-vehicle", "design", "HPOBench MLP on vehicle (val acc)", "HPOBench",
               "vehicle"),
+        Synthetic("hartmann6-failing", "design",
+                  "Hartmann-6, trials fail where x3 + x6/2 > 0.82 (43 %)", 6, h6, 3.32237,
+                  fails=fails_h6),
         Synthetic("hartmann6-in-10", "judge", "Hartmann-6 in 10 axes, 4 of which do nothing",
                   10, lambda x: h6(np.asarray(x)[..., list(EMBED)]), 3.32237),
         Synthetic("hartmann3-failing", "judge",
