@@ -18,6 +18,7 @@ import math
 import random
 
 import keras_tuner
+import numpy as np
 from keras_tuner.engine import hyperparameters as hp_types
 from keras_tuner.engine.trial import TrialStatus
 
@@ -459,8 +460,6 @@ class CoarseToFineOracle(keras_tuner.Oracle):
 
     def _propose(self, index: int, upto: int):
         """The next trial inside the trust region: (values, box)."""
-        import numpy as np
-
         reg, axes = self.region, self._axes()
         known = [self.trials[self._trial_id(j)] for j in range(reg["start"], upto)]
         running = [self.trials[self._trial_id(j)] for j in range(max(upto, reg["start"]), index)]
@@ -509,8 +508,6 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         deterministic score) it is the best observed trial. Keras Tuner's
         ``get_best_trials`` is left as it is (the best observed scores).
         """
-        import numpy as np
-
         ids = sorted(self.trials)
         if upto is not None:
             ids = [i for i in ids if int(i) < upto]
