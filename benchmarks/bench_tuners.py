@@ -701,16 +701,12 @@ def regret_at(task, trials, n, recommend=None):
     where given."""
     done = [(obs, values) for values, obs, spent in trials if spent <= n + 1e-9
             and obs is not None]
-    chosen = recommend(n) if recommend is not None and done else None
-    if chosen is not None:
-        values = chosen
-        true = task.true({k: v for k, v in values.items() if not k.startswith("tuner/")})
-    elif done:
+    values = recommend(n) if recommend is not None and done else None
+    if values is None and done:
         _, values = max(done, key=lambda p: p[0])
-        true = task.true({k: v for k, v in values.items() if not k.startswith("tuner/")})
-    else:
-        true = None
-    true = task.worst if true is None else true
+    true = None if values is None else task.true(
+        {k: v for k, v in values.items() if not k.startswith("tuner/")})
+    true = task.worst if true is None else true  # no trial scored, or it fails
     return (task.optimum - true) / (task.optimum - task.expected_random_best(n))
 
 
