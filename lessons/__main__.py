@@ -1,8 +1,10 @@
 """``python -m lessons`` lists the lessons; ``python -m lessons <name> [flags]`` runs one;
 ``python -m lessons report [--runs DIR] [--readme FILE]`` prints the measured-vs-course tables;
-``python -m lessons report --html`` writes ``<runs>/index.html`` linking every run's report.html."""
+``python -m lessons report --html`` writes ``<runs>/index.html`` linking every run's report.html;
+``python -m lessons cache [--clear]`` shows (or empties) the persistent XLA compile cache."""
 import argparse
 import importlib
+import os
 import sys
 
 from lessons import available
@@ -59,6 +61,39 @@ def report(argv) -> int:
     return 0
 
 
+def _compile_cache_module():
+    """``tfcourse.compile_cache`` without importing ``tfcourse`` (and TensorFlow with it)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("tfcourse")
+    path = Path(spec.origin).parent / "compile_cache.py"
+    spec = importlib.util.spec_from_file_location("_tfcourse_compile_cache", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def cache(argv) -> int:
+    p = _Parser(prog="python -m lessons cache",
+                description="The persistent XLA compile cache (tfcourse.compile_cache): its "
+                            "folder and size, or --clear to empty it. TFCOURSE_XLA_CACHE=DIR "
+                            "moves it, TFCOURSE_XLA_CACHE=off turns it off.")
+    p.add_argument("--clear", action="store_true", help="remove every cached executable")
+    args = p.parse_args(argv)
+    cc = _compile_cache_module()
+    folder = cc.enable()
+    if folder is None:
+        print(f"XLA compile cache: off ({cc.ENV}={os.environ.get(cc.ENV, '')!r})")
+        return 0
+    if args.clear:
+        print(f"XLA compile cache {folder}: removed {cc.clear(folder)} entries")
+        return 0
+    entries, size = cc.size(folder)
+    print(f"XLA compile cache {folder}: {entries} entries, {size / 2**20:.1f} MiB")
+    return 0
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lessons = available()
@@ -68,11 +103,14 @@ def main(argv=None) -> int:
         for name, summary in lessons.items():
             print(f"  {name:<{width}}  {summary}")
         print("\nResults of finished runs as Markdown tables: python -m lessons report [--help];"
-              "\nas a web page linking every run's report.html: python -m lessons report --html")
+              "\nas a web page linking every run's report.html: python -m lessons report --html"
+              "\nthe compile cache that makes a second run faster: python -m lessons cache [--clear]")
         return 0
     name, rest = argv[0], argv[1:]
     if name == "report":
         return report(rest)
+    if name == "cache":
+        return cache(rest)
     if name not in lessons:
         print(f"python -m lessons: error: unknown lesson {name!r}; "
               f"'python -m lessons' lists the {len(lessons)} lessons", file=sys.stderr)

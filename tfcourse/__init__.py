@@ -71,6 +71,12 @@ import sys
 # output; a user who sets the variable keeps their own level.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+# XLA executables kept on disk: a lesson run again loads its compiled trainings instead of
+# compiling them again (see tfcourse.compile_cache; TFCOURSE_XLA_CACHE=off turns it off).
+from tfcourse import compile_cache as _compile_cache  # noqa: E402
+
+_compile_cache.enable()
+
 __version__ = "0.1.0"
 
 # The modules whose classes are registered with ``keras.saving.register_keras_serializable``.
@@ -111,4 +117,7 @@ def _register_components():
         importlib.import_module(f"{__name__}.{name}")
 
 
-_register_components()
+# TFCOURSE_NUMPY_ONLY=1: the package without TensorFlow and Keras, for the helper processes that
+# run the course's NumPy code (tfcourse.background); nothing Keras-based is usable there.
+if os.environ.get("TFCOURSE_NUMPY_ONLY") != "1":
+    _register_components()

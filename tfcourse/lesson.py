@@ -227,12 +227,16 @@ class Lesson:
 
     def main(self, argv=None) -> int:
         args = self.parser().parse_args(argv)
+        from tfcourse import plots
+
         try:
             ctx = Context(self, args)
             print(f"== {self.name}: {self.summary}")
-            ctx.setup()
-            self.run(ctx)
-            ctx.finish()
+            # Figures are encoded by a helper process while the lesson goes on (tfcourse.plots).
+            with plots.background():
+                ctx.setup()
+                self.run(ctx)
+                ctx.finish()
         except UsageError as exc:
             print(f"{self.parser().prog}: error: {exc}", file=sys.stderr)
             return 2
@@ -394,6 +398,9 @@ class Context:
             tmp = self.path("timings.json.tmp")
             tmp.write_text(json.dumps(self.timings, indent=2) + "\n")
             os.replace(tmp, self.path("timings.json"))
+        from tfcourse import plots
+
+        plots.flush()  # every figure on disk before the report lists them
         seconds = time.time() - self._started
         print()
         print(results_table(self.results, self.course))

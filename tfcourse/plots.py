@@ -41,7 +41,9 @@ def pyplot():
 def save(fig, path) -> Path:
     """Write ``fig`` to ``path`` (PNG at :data:`DPI`, tight layout), close it; return the path.
 
-    Parent folders are created.
+    Parent folders are created. Inside :func:`background` the figure is pickled and written by
+    a helper process instead, while the caller goes on; :func:`flush` (or the end of the
+    ``with`` block) waits until every such file is on disk.
 
     Courses 1-5 (every figure); lessons c2w1_gradient_checking, c2w2_optimization,
     c3w1_bias_variance, c3w2_data_mismatch, c5w1_time_series, c5w4_transformer.
@@ -49,10 +51,176 @@ def save(fig, path) -> Path:
     plt = pyplot()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(path, dpi=DPI)
+    if _renderer is not None and _renderer.submit(fig, path):
+        plt.close(fig)
+        return path
+    _write(fig, path, DPI)
     plt.close(fig)
     return path
+
+
+def _write(fig, path: Path, dpi: int) -> None:
+    """``tight_layout`` and ``savefig``, to a temporary name renamed into place (an interrupted
+    write leaves no half PNG under the real name)."""
+    import os
+
+    fig.tight_layout()
+    tmp = path.with_name(path.name + ".tmp")
+    fig.savefig(tmp, dpi=dpi, format="png")
+    os.replace(tmp, path)
+
+
+# The helper's program: plain Python and matplotlib (no TensorFlow, no tfcourse: it starts in
+# well under a second). One line per job on stdin: the pickled figure's file, the PNG's path and
+# the dpi, tab-separated. It writes the PNG as _write does, then "<job>.done" (or "<job>.err"
+# with the error); EOF ends it.
+_HELPER = r"""
+import os, pickle, sys, traceback
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+for line in sys.stdin:
+    job, path, dpi = line.rstrip("\n").split("\t")
+    try:
+        with open(job, "rb") as f:
+            fig = pickle.load(f)
+        fig.tight_layout()
+        tmp = path + ".tmp"
+        fig.savefig(tmp, dpi=int(dpi), format="png")
+        os.replace(tmp, path)
+        plt.close(fig)
+        open(job + ".done", "w").close()
+    except BaseException:
+        with open(job + ".err", "w") as f:
+            f.write(traceback.format_exc())
+"""
+
+_renderer = None  # the _Renderer of the innermost background() block, if any
+
+
+class _Renderer:
+    """A helper process that writes pickled figures as PNGs while the lesson trains.
+
+    Drawing a figure (the axes, the contour of a decision boundary) stays in the caller; the
+    rasterising and PNG encoding (``savefig``, ~0.3 s a figure on 2 cores, the larger part)
+    runs in the helper, on the core that a lesson's training leaves idle. A pickled figure
+    renders to the same bytes as the figure itself (matplotlib pickles a figure's artists, not
+    its pixels). Anything the helper cannot do (a figure that does not pickle, a helper that
+    failed to start or died, a job that failed) is done in the caller, as without the helper,
+    so the files are the same either way.
+    """
+
+    def __init__(self):
+        import tempfile
+
+        self._dir = tempfile.TemporaryDirectory(prefix="tfcourse-plots-")
+        self._jobs: list[tuple[Path, Path]] = []
+        self._count = 0
+        self._proc = None
+        self._failed = False  # the helper could not be started: write in the caller
+
+    def _start(self) -> bool:
+        import subprocess
+        import sys
+
+        if self._proc is None and not self._failed:
+            try:
+                self._proc = subprocess.Popen([sys.executable, "-c", _HELPER],
+                                              stdin=subprocess.PIPE,
+                                              stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL, text=True)
+            except OSError:
+                self._failed = True
+        return self._proc is not None and self._proc.poll() is None
+
+    def submit(self, fig, path: Path) -> bool:
+        """Queue ``fig`` for ``path``; ``False`` when the caller must write it itself."""
+        import pickle
+
+        if "\t" in str(path) or "\n" in str(path) or not self._start():
+            return False
+        self._count += 1
+        job = Path(self._dir.name) / f"{self._count}.pickle"
+        try:
+            data = pickle.dumps(fig, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - e.g. a formatter that is a lambda: written here
+            return False
+        job.write_bytes(data)
+        try:
+            self._proc.stdin.write(f"{job}\t{path.resolve()}\t{DPI}\n")
+            self._proc.stdin.flush()
+        except OSError:
+            return False
+        self._jobs.append((job, path))
+        return True
+
+    def flush(self) -> None:
+        """Wait for every queued figure; write the ones the helper did not, here."""
+        import pickle
+
+        if self._proc is not None and self._proc.poll() is None:
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass
+            self._proc.wait()
+        jobs, self._jobs = self._jobs, []
+        last = {path: job for job, path in jobs}  # a path saved twice: the last figure wins
+        for path, job in last.items():
+            if not Path(f"{job}.done").exists():
+                with open(job, "rb") as f:
+                    fig = pickle.load(f)
+                _write(fig, path, DPI)
+                pyplot().close(fig)
+        self._proc = None
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._dir.cleanup()
+
+
+class background:
+    """``with plots.background():`` - figures saved inside the block are written by a helper
+    process while the block goes on; leaving the block (or :func:`flush`) waits for them.
+
+    Every lesson runs inside one (``tfcourse.lesson``), so that its figures are encoded while
+    its next training runs. On an exception the figures already queued are still written,
+    except on ``KeyboardInterrupt``, where the helper (interrupted too) is stopped. With
+    ``TFCOURSE_PLOT_HELPER=off`` (or on a 1-core machine) figures are written in place, as
+    outside the block. Courses 1-5 (every lesson).
+    """
+
+    def __enter__(self):
+        import os
+
+        global _renderer
+        self._outer = _renderer
+        setting = os.environ.get("TFCOURSE_PLOT_HELPER", "").strip().lower()
+        off = setting in {"0", "off", "false", "no"} or (os.cpu_count() or 1) < 2
+        _renderer = None if off else _Renderer()
+        return self
+
+    def __exit__(self, kind, value, tb):
+        global _renderer
+        renderer, _renderer = _renderer, self._outer
+        if renderer is None:
+            return False
+        try:
+            if kind is None or not issubclass(kind, KeyboardInterrupt):
+                renderer.flush()
+        finally:
+            renderer.close()
+        return False
+
+
+def flush() -> None:
+    """Wait until every figure queued by :func:`save` inside :func:`background` is on disk.
+
+    A figure saved after this call starts a new helper."""
+    if _renderer is not None:
+        _renderer.flush()
 
 
 def learning_curves(histories: dict, path, metrics=("loss",), title: str = "",

@@ -366,10 +366,17 @@ class _CompiledFullBatchBlock:
             self._run = self._first_compile(jit_compile=self._xla)
         return self._run(self._batch)
 
-    def _first_compile(self, jit_compile: bool):
+    def _first_compile(self, jit_compile: bool, retry: bool = True):
         """The block as a concrete function of the batch: traced once and called directly
         (calling the ``tf.function`` itself would trace a second time on its first call, for
-        its variable-creation check, and compile that trace again: twice the start-up)."""
+        its variable-creation check, and compile that trace again: twice the start-up).
+
+        An entry of the persistent XLA cache (``tfcourse.compile_cache``) that cannot be read
+        (a file damaged outside TensorFlow, which writes entries atomically) fails the first
+        call with ``OutOfRangeError``/``DataLossError`` before any step runs; Keras would take
+        an ``OutOfRangeError`` for the end of the data and stop training silently. The block
+        is then traced again as a new function (a new name, so a new cache key) and compiled
+        afresh, with a warning that names the cache folder."""
         import tensorflow as tf
 
         function = tf.function(self._steps, autograph=False, jit_compile=jit_compile)
@@ -377,12 +384,26 @@ class _CompiledFullBatchBlock:
         if not jit_compile:
             return concrete
         try:
-            # XLA compiles on the first call, before the first step runs.
+            # XLA compiles (or loads from the persistent cache) on the first call, before the
+            # first step runs.
             result = concrete(self._batch)
         except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError) as error:
             if "XLA" not in str(error) and "xla" not in str(error):
                 raise
             return self._first_compile(jit_compile=False)
+        except (tf.errors.OutOfRangeError, tf.errors.DataLossError) as error:
+            from tfcourse import compile_cache
+
+            folder = compile_cache.directory()
+            if folder is None:
+                raise
+            import warnings
+
+            warnings.warn(f"an XLA cache entry in {folder} could not be read "
+                          f"({type(error).__name__}: {str(error).splitlines()[0]}); compiled "
+                          "afresh ('python -m lessons cache --clear' empties the cache)",
+                          RuntimeWarning, stacklevel=2)
+            return self._first_compile(jit_compile=retry, retry=False)
         return _FirstResult(concrete, result)
 
 
