@@ -92,3 +92,58 @@ def test_roc_curves_and_cost_curves_write_pngs(tmp_path):
     assert path.is_file()
     with pytest.raises(ValueError, match="curves"):
         plots.cost_curves({}, tmp_path / "none.png")
+
+
+def _figure(plt, title="x"):
+    fig, ax = plt.subplots(figsize=(3, 2))
+    xx, yy = np.meshgrid(np.linspace(-1, 1, 50), np.linspace(-1, 1, 50))
+    ax.contourf(xx, yy, np.sin(3 * xx * yy))
+    ax.set_title(title)
+    return fig
+
+
+def test_background_writes_the_same_bytes_as_saving_in_place(tmp_path, monkeypatch):
+    monkeypatch.delenv("TFCOURSE_PLOT_HELPER", raising=False)
+    plt = plots.pyplot()
+    plots.save(_figure(plt), tmp_path / "direct.png")
+    with plots.background():
+        assert plots._renderer is not None
+        path = plots.save(_figure(plt), tmp_path / "sub" / "helper.png")
+        assert path == tmp_path / "sub" / "helper.png"
+        plots.flush()  # the report's moment: every queued figure is on disk
+        assert path.is_file() and plots._renderer._proc is None
+        plots.save(_figure(plt, "second"), tmp_path / "after_flush.png")  # a new helper
+    assert plots._renderer is None
+    assert (tmp_path / "sub" / "helper.png").read_bytes() == (tmp_path / "direct.png").read_bytes()
+    assert (tmp_path / "after_flush.png").is_file()
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_background_falls_back_to_saving_in_place(tmp_path, monkeypatch):
+    """A figure that does not pickle, a helper that died, a path saved twice: the files are
+    still those an in-place save writes."""
+    monkeypatch.delenv("TFCOURSE_PLOT_HELPER", raising=False)
+    plt = plots.pyplot()
+    from matplotlib.ticker import FuncFormatter
+
+    with plots.background():
+        fig = _figure(plt)
+        fig.axes[0].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"<{v:g}>"))
+        plots.save(fig, tmp_path / "lambda.png")  # not picklable: written here, at once
+        assert (tmp_path / "lambda.png").is_file()
+        plots.save(_figure(plt, "first"), tmp_path / "twice.png")
+        plots.save(_figure(plt, "second"), tmp_path / "twice.png")
+        plots._renderer._proc.kill()  # the helper dies with figures queued
+        plots._renderer._proc.wait()
+        plots.save(_figure(plt, "after"), tmp_path / "after_death.png")
+    plots.save(_figure(plt, "second"), tmp_path / "second_in_place.png")
+    assert (tmp_path / "twice.png").read_bytes() == (tmp_path / "second_in_place.png").read_bytes()
+    assert (tmp_path / "after_death.png").is_file()
+
+
+def test_background_off_saves_in_place(tmp_path, monkeypatch):
+    monkeypatch.setenv("TFCOURSE_PLOT_HELPER", "off")
+    with plots.background():
+        assert plots._renderer is None
+        plots.save(_figure(plots.pyplot()), tmp_path / "p.png")
+        assert (tmp_path / "p.png").is_file()

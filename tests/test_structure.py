@@ -107,7 +107,7 @@ def test_every_keras_layer_lives_in_tfcourse_layers():
 # Modules that are the package's own machinery (the runner, the report, argument checks, errors)
 # rather than course components; their objects name no course week.
 MACHINERY = {"tfcourse", "tfcourse.lesson", "tfcourse.report", "tfcourse.checks",
-             "tfcourse.errors", "tfcourse._deprecation"}
+             "tfcourse.errors", "tfcourse._deprecation", "tfcourse.compile_cache"}
 COURSE_LINE = re.compile(r"Courses? \d")
 LESSON_LINE = re.compile(r"lessons? c\d+w\d+_\w+|used by no lesson|every lesson")
 

@@ -50,7 +50,10 @@ except BaseException:
 
 
 class Job:
-    """A call running in a helper process; :meth:`result` waits for it."""
+    """A call running in a helper process; :meth:`result` waits for it.
+
+    Course 1, week 3; lesson c1w3_planar_data (the side-by-side's NumPy network).
+    """
 
     def __init__(self, function, args, kwargs):
         self._function, self._args, self._kwargs = function, args, kwargs
@@ -102,6 +105,8 @@ def call(function, *args, **kwargs) -> Job:
     ``function`` must be a module-level function whose module needs no Keras (the course's
     NumPy code in ``tfcourse.scratch``). With ``TFCOURSE_BACKGROUND=off``, or on a 1-core
     machine, the call runs in place when :meth:`Job.result` is called.
+
+    Course 1, week 3; lesson c1w3_planar_data (the side-by-side's NumPy network).
     """
     setting = os.environ.get("TFCOURSE_BACKGROUND", "").strip().lower()
     if setting in {"0", "off", "false", "no"} or (os.cpu_count() or 1) < 2:

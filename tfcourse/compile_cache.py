@@ -96,12 +96,17 @@ def enable() -> Path | None:
 
 
 def size(path: Path | None = None) -> tuple[int, int]:
-    """``(entries, bytes)`` in the cache folder (``directory()`` by default)."""
+    """``(entries, bytes)`` of TensorFlow's files in the cache folder (``directory()`` by default)."""
     path = directory() if path is None else Path(path)
     if path is None or not path.is_dir():
         return 0, 0
-    files = [p for p in path.iterdir() if p.is_file()]
+    files = [p for p in path.iterdir() if _is_entry(p)]
     return len(files), sum(p.stat().st_size for p in files)
+
+
+def _is_entry(path: Path) -> bool:
+    """A file TensorFlow wrote: an entry, or a temporary one an interrupted write left."""
+    return path.is_file() and path.name.startswith("xla_compile_cache")
 
 
 def clear(path: Path | None = None) -> int:
@@ -111,8 +116,7 @@ def clear(path: Path | None = None) -> int:
         return 0
     removed = 0
     for entry in path.iterdir():
-        if entry.is_file() and (entry.name.startswith("xla_compile_cache")
-                                or entry.suffix == ".tmp"):
+        if _is_entry(entry):
             entry.unlink(missing_ok=True)
             removed += 1
     return removed

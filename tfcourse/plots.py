@@ -218,7 +218,8 @@ class background:
 def flush() -> None:
     """Wait until every figure queued by :func:`save` inside :func:`background` is on disk.
 
-    A figure saved after this call starts a new helper."""
+    A figure saved after this call starts a new helper. Courses 1-5 (every lesson: the run's
+    report lists its figures after this call)."""
     if _renderer is not None:
         _renderer.flush()
 
