@@ -50,5 +50,6 @@ def test_cancel_stops_the_helper(monkeypatch):
     monkeypatch.delenv("TFCOURSE_BACKGROUND", raising=False)
     X, Y = _flower()
     job = background.call(planar.nn_model, X, Y, 4, 10_000_000)
+    assert job._proc is not None and job._proc.poll() is None  # running
     job.cancel()
-    assert job._proc is None or job._proc.poll() is not None
+    assert job._proc.poll() is not None

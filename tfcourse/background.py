@@ -55,17 +55,17 @@ class Job:
     Course 1, week 3; lesson c1w3_planar_data (the side-by-side's NumPy network).
     """
 
-    def __init__(self, function, args, kwargs):
+    def __init__(self, function, args, kwargs, in_helper: bool = True):
         self._function, self._args, self._kwargs = function, args, kwargs
         self._dir = tempfile.TemporaryDirectory(prefix="tfcourse-job-")
         self._job = str(Path(self._dir.name) / "job")
         self._proc = None
         self.in_helper = False  # whether the value came from the helper
+        if not in_helper or "." in function.__qualname__ or function.__module__ == "__main__":
+            return  # switched off, a method, a nested or a script's function: run in place
         try:
             payload = pickle.dumps((function.__module__, function.__qualname__, args, kwargs),
                                    protocol=pickle.HIGHEST_PROTOCOL)
-            if "." in function.__qualname__ or function.__module__ == "__main__":
-                return  # a method, a nested function or a script's function: run in place
             Path(self._job + ".in").write_bytes(payload)
             env = {**os.environ, ENV: "1"}
             self._proc = subprocess.Popen([sys.executable, "-c", _HELPER, self._job], env=env,
@@ -108,11 +108,15 @@ def call(function, *args, **kwargs) -> Job:
 
     Course 1, week 3; lesson c1w3_planar_data (the side-by-side's NumPy network).
     """
-    setting = os.environ.get("TFCOURSE_BACKGROUND", "").strip().lower()
-    if setting in {"0", "off", "false", "no"} or (os.cpu_count() or 1) < 2:
-        job = Job.__new__(Job)
-        job._function, job._args, job._kwargs = function, args, kwargs
-        job._dir = tempfile.TemporaryDirectory(prefix="tfcourse-job-")
-        job._proc, job.in_helper = None, False
-        return job
-    return Job(function, args, kwargs)
+    return Job(function, args, kwargs, in_helper=helpers_allowed("TFCOURSE_BACKGROUND"))
+
+
+def helpers_allowed(variable: str) -> bool:
+    """Whether helper processes may run: not on a 1-core machine, nor where the environment
+    variable ``variable`` says ``off`` (or ``0``, ``false``, ``no``). Shared by this module
+    (``TFCOURSE_BACKGROUND``) and ``tfcourse.plots.background`` (``TFCOURSE_PLOT_HELPER``).
+
+    Courses 1-5 (every lesson: its figures; c1w3_planar_data: its NumPy network).
+    """
+    setting = os.environ.get(variable, "").strip().lower()
+    return setting not in {"0", "off", "false", "no"} and (os.cpu_count() or 1) >= 2

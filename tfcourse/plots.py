@@ -193,13 +193,11 @@ class background:
     """
 
     def __enter__(self):
-        import os
+        from tfcourse.background import helpers_allowed
 
         global _renderer
         self._outer = _renderer
-        setting = os.environ.get("TFCOURSE_PLOT_HELPER", "").strip().lower()
-        off = setting in {"0", "off", "false", "no"} or (os.cpu_count() or 1) < 2
-        _renderer = None if off else _Renderer()
+        _renderer = _Renderer() if helpers_allowed("TFCOURSE_PLOT_HELPER") else None
         return self
 
     def __exit__(self, kind, value, tb):
