@@ -298,8 +298,9 @@ class _DevSetEvaluation(keras.callbacks.Callback):
     ``get_metrics_result()`` in the same call, the results added to the epoch's logs as
     ``val_<name>`` before any other callback sees them (it is first in the list), and the other
     callbacks' ``on_test_begin`` / ``on_test_batch_begin`` / ``on_test_batch_end`` /
-    ``on_test_end`` called with the values ``evaluate`` gives them, so that TensorBoard, ``History``, ``EarlyStopping("val_loss")`` and
-    ``ModelCheckpoint`` see what they see under Keras's validation.
+    ``on_test_end`` called with the values ``evaluate`` gives them, so that TensorBoard,
+    ``History``, ``EarlyStopping("val_loss")`` and ``ModelCheckpoint`` see what they see under
+    Keras's validation.
     """
 
     handles_steps_per_execution = True
