@@ -65,13 +65,7 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
     bs = m if batch_size is None else min(check_int("batch_size", batch_size, low=1,
                                                     owner="fit_steps"), m)
     full_batch = bs >= m
-    if full_batch:
-        # Every step sees the same batch: one tensor, repeated (no slicing, no batching).
-        ds = tf.data.Dataset.from_tensors((x, y)).repeat()
-    else:
-        ds = tf.data.Dataset.from_tensor_slices((x, y))
-        ds = ds.shuffle(m, seed=shuffle_seed, reshuffle_each_iteration=True)
-        ds = ds.batch(bs).repeat().prefetch(2)
+    ds = _training_data(x, y, bs, shuffle_seed)
     log_every = min(log_every, steps)
     callbacks = list(callbacks)
     if isinstance(validation_data, (tuple, list)):
@@ -105,22 +99,49 @@ def fit_steps(model, x, y, steps: int, batch_size: int | None = None, log_every:
                          shuffle=False, validation_data=validation_data, callbacks=callbacks)
 
 
+def _training_data(x, y, batch_size: int, shuffle_seed: int):
+    """The ``tf.data`` pipeline ``fit_steps`` trains on: the full batch repeated, or mini-batches
+    reshuffled every pass (seeded), without tf.data's autotuning.
+
+    Autotuning runs a background thread that wakes at growing intervals from the iterator's
+    start (10 ms, 20 ms, 40 ms, ...), and deleting the iterator, as Keras does at the end of
+    ``fit``, sometimes waits for its next wake-up: an iterator of this full batch deleted
+    0.65 s after its start took 0.6 s to go, until 1.27 s = 10 + 20 + ... + 640 ms
+    (throwaway script, TensorFlow 2.21, 2 cores); 2 of 15 of c1w4's fits ended that way, a
+    0.6 s added to a fit of 0.7 s. The course's data needs no tuning: a full batch is read
+    once per fit, and mini-batches are prefetched two ahead.
+    """
+    import tensorflow as tf
+
+    if batch_size >= len(x):
+        # Every step sees the same batch: one tensor, repeated (no slicing, no batching).
+        ds = tf.data.Dataset.from_tensors((x, y)).repeat()
+    else:
+        ds = tf.data.Dataset.from_tensor_slices((x, y))
+        ds = ds.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
+        ds = ds.batch(batch_size).repeat().prefetch(2)
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return ds.with_options(options)
+
+
 XLA_STEPS = 3000  # full-batch runs this long are compiled with XLA by default (jit_compile=None)
 
 
 def log_interval(steps: int) -> int:
-    """Iterations per logged point of a ``steps``-iteration run: at most 50 points, and at
-    least 10 iterations each. Every logged point is a Keras epoch with its callbacks (~2.5 ms
-    on 2 cores: resetting and reading the metrics, History, TensorBoard, progress), as long as
-    ~200 compiled steps of the course's networks; 50 points draw the same curve.
+    """Iterations per logged point of a ``steps``-iteration run: the course's cadence, a cost
+    every 100 iterations (Course 1's assignments record ``costs`` every 100), with at most 50
+    points for longer runs and at least 10 for shorter ones. Every logged point is a Keras epoch
+    with its callbacks (~1.5-2.5 ms on 2 cores: resetting the metrics, History, TensorBoard,
+    progress, the dev set), as long as ~15-25 steps of the course's networks.
 
     >>> log_interval(2000), log_interval(2500), log_interval(10_000), log_interval(50), log_interval(5)
-    (40, 50, 200, 10, 5)
+    (100, 100, 200, 5, 1)
 
     Course 1, weeks 2-4; lessons c1w2_logistic_regression, c1w3_planar_data,
     c1w4_deep_network.
     """
-    return max(1, min(steps, 10), -(-steps // 50))
+    return max(1, -(-steps // 50), min(100, -(-steps // 10)))
 
 
 def _draws_random_numbers(model) -> bool:
@@ -216,11 +237,50 @@ def _steps_per_execution(model, block: int, same_batch: bool, xla: bool = False,
             train_function = _lean_block(model, block, same_batch, xla)
             kept[key] = (compiled, train_function)
         model.train_function = train_function
+        if type(model)._get_metrics_result_or_logs is keras.Model._get_metrics_result_or_logs \
+                and type(model).get_metrics_result is keras.Model.get_metrics_result:
+            _LatestLogs(model, train_function).install()
     try:
         yield
     finally:
         model.steps_per_execution = saved
         model.train_function = model.test_function = None
+        vars(model).pop("_get_metrics_result_or_logs", None)
+
+
+class _LatestLogs:
+    """The epoch's logs from the block's own results, not read again from the metrics.
+
+    At each epoch's end Keras's ``fit`` calls ``model._get_metrics_result_or_logs(logs)``
+    (keras/src/backend/tensorflow/trainer.py, Keras 3.15), which reads every metric's result
+    again, eagerly (``get_metrics_result()``: ~10 small ops and their Python, ~0.7 ms an epoch
+    on 2 cores, as long as ~7 of c1w4's steps), in case the last block's logs are not the
+    latest (asynchronous steps). The lean block returns ``model.get_metrics_result()``
+    computed in the graph after its last step, and Keras calls it synchronously, so the logs
+    of the last block run *are* the metrics' results: the same dict keys, the same values.
+    For the length of ``fit_steps`` the model's ``_get_metrics_result_or_logs`` (an instance
+    attribute, set past Keras's attribute tracking and removed on the way out) returns those
+    logs when it is given them, and otherwise does what Keras's does. Applied only when the
+    model's class keeps Keras's ``get_metrics_result`` and ``_get_metrics_result_or_logs``.
+    """
+
+    def __init__(self, model, train_function):
+        self._model, self._train_function = model, train_function
+        self._latest = None
+
+    def install(self):
+        self._model.train_function = self.train_function
+        object.__setattr__(self._model, "_get_metrics_result_or_logs",
+                           self.metrics_result_or_logs)
+
+    def train_function(self, iterator):
+        self._latest = self._train_function(iterator)
+        return self._latest
+
+    def metrics_result_or_logs(self, logs):
+        if logs is not None and logs is self._latest:
+            return logs
+        return keras.Model._get_metrics_result_or_logs(self._model, logs)
 
 
 def _kept_blocks(model) -> dict:
