@@ -107,7 +107,7 @@ def _training_data(x, y, batch_size: int, shuffle_seed: int):
     start (10 ms, 20 ms, 40 ms, ...), and deleting the iterator, as Keras does at the end of
     ``fit``, sometimes waits for its next wake-up: an iterator of this full batch deleted
     0.65 s after its start took 0.6 s to go, until 1.27 s = 10 + 20 + ... + 640 ms
-    (throwaway script, TensorFlow 2.21, 2 cores); 2 of 15 of c1w4's fits ended that way, a
+    (throwaway script, TensorFlow 2.21, 2 cores); 2 of 15 of c1w4's fits ended that way,
     0.6 s added to a fit of 0.7 s. The course's data needs no tuning: a full batch is read
     once per fit, and mini-batches are prefetched two ahead.
     """
@@ -212,6 +212,9 @@ def _steps_per_execution(model, block: int, same_batch: bool, xla: bool = False,
     ``sample``, a batch ``(x, y)``, builds what the model has not built yet (its compiled
     metrics' and loss's state, the optimizer's variables) before the block is traced
     (:func:`_build_before_tracing`), so that the block is traced once rather than twice.
+
+    The epoch's logs are the last block's own results (:class:`_LatestLogs`), not read again
+    from the metrics, when the model's class keeps Keras's ``get_metrics_result``.
 
     The block is kept with the model (:func:`_kept_blocks`) and used again when
     ``fit_steps`` trains the same model again with the same block size, batching and XLA
