@@ -239,10 +239,10 @@ def _steps_per_execution(model, block: int, same_batch: bool, xla: bool = False,
                 _build_before_tracing(model, sample)
             train_function = _lean_block(model, block, same_batch, xla)
             kept[key] = (compiled, train_function)
-        model.train_function = train_function
         if type(model)._get_metrics_result_or_logs is keras.Model._get_metrics_result_or_logs \
                 and type(model).get_metrics_result is keras.Model.get_metrics_result:
-            _LatestLogs(model, train_function).install()
+            train_function = _LatestLogs(model, train_function).install()
+        model.train_function = train_function
     try:
         yield
     finally:
@@ -272,9 +272,10 @@ class _LatestLogs:
         self._latest = None
 
     def install(self):
-        self._model.train_function = self.train_function
+        """Set the model's ``_get_metrics_result_or_logs``; returns the train function to use."""
         object.__setattr__(self._model, "_get_metrics_result_or_logs",
                            self.metrics_result_or_logs)
+        return self.train_function
 
     def train_function(self, iterator):
         self._latest = self._train_function(iterator)
