@@ -17,8 +17,9 @@ The course's advice on tuning, in the order it gives it:
   the best points and sample more densely there. ``tfcourse.tuning.CoarseToFine`` is a Keras
   Tuner tuner that does this two ways. ``--zoom trust-region`` (the default) lets a model of
   the scores zoom: after a small random round (max(5, d + 1) trials for d hyperparameters), a
-  Gaussian process fitted to the trials so far (their ranks, so a plateau of chance-level
-  networks is one value; a diverged network enters a model of its own, the probability that a
+  Gaussian process fitted to the trials so far (their ranks where several networks share a
+  score, so a plateau of chance-level networks is one value, else a power transform of the
+  scores; a diverged network enters a model of its own, the probability that a
   trial there fails) places a box on the best point by the model, with a side per hyperparameter that follows how fast the
   score changes along it; each next trial is the point of the box where the model expects the
   largest improvement (times the probability of not failing); the box grows after three improvements in a row and shrinks after a run

@@ -697,6 +697,40 @@ def test_copula_scores_tie_plateaus_and_rank_failures_last():
                                [-0.9674, 0.0, 0.9674], atol=1e-4)
 
 
+def test_transform_scores_keeps_magnitudes_without_a_plateau():
+    # Twin: scikit-learn's Yeo-Johnson, standardised, written out (its lambda by the same
+    # maximum likelihood): z = (ψ(s; λ) − mean) / std.
+    from scipy import stats
+
+    s = np.array([0.2, 1.0, 1.3, 2.0, 9.0])
+    z = tuning.transform_scores(s)
+    psi, _ = stats.yeojohnson(s)
+    np.testing.assert_allclose(z, (psi - psi.mean()) / psi.std(), rtol=1e-3, atol=1e-3)
+    assert list(np.argsort(z)) == list(np.argsort(s))  # the order is kept
+    r = tuning.copula_scores(s)
+    r = (r - r.mean()) / r.std()
+    # The best trial, far ahead (9.0 against 2.0), stays further ahead of the next than its
+    # rank would put it; the close ones (1.0, 1.3) stay closer.
+    assert z[4] - z[3] > 1.3 * (r[4] - r[3])
+    assert z[2] - z[1] < 0.5 * (r[2] - r[1])
+
+
+def test_transform_scores_uses_ranks_on_a_plateau():
+    chance = [0.1, 0.1, 0.1, 0.55, 0.8, 0.97, 0.6]  # three networks at chance level
+    np.testing.assert_array_equal(tuning.transform_scores(chance), tuning.copula_scores(chance))
+    two = [0.1, 0.1, 0.3, 0.55, 0.8, 0.97, 0.6]  # two equal scores are not a plateau
+    assert not np.allclose(tuning.transform_scores(two), tuning.copula_scores(two))
+    # 10 % of the trials, at least 3: 3 equal scores of 39 are not enough, 4 of 40 are
+    rng = np.random.default_rng(0)
+    base = list(rng.random(36))
+    assert not np.allclose(tuning.transform_scores(base + [0.0] * 3),
+                           tuning.copula_scores(base + [0.0] * 3))  # 3 < 3.9
+    np.testing.assert_array_equal(tuning.transform_scores(base + [0.0] * 4),
+                                  tuning.copula_scores(base + [0.0] * 4))
+    for few in ([1.0, 2.0], [0.5, 0.5, 0.5]):  # under 3 trials or no spread: the ranks
+        np.testing.assert_array_equal(tuning.transform_scores(few), tuning.copula_scores(few))
+
+
 def test_region_grows_after_successes(tmp_path):
     """Every trial beats the last: after 3 successes in a row the region doubles (0.8 -> 1.6).
     With 12 trials, round 0 has 4 (a third of the budget, below max(5, d + 1)); trial i sees

@@ -25,8 +25,9 @@ The package is laid out like Keras Tuner's own:
 - ``scales``: the course's sampling scales and the space checks (what a learner reads).
 - ``coarse_to_fine``: the zoom (:func:`round_sizes`, :func:`zoom_box`, :func:`value_width`),
   the oracle and the tuner.
-- ``trust_region``: the default zoom's model (a Gaussian process on rank-transformed scores,
-  :func:`copula_scores`; a classifier of the failed trials, ``Feasibility``), its box
+- ``trust_region``: the default zoom's model (a Gaussian process on transformed scores,
+  :func:`transform_scores`: ranks, :func:`copula_scores`, where there is a plateau, else a
+  power transform; a classifier of the failed trials, ``Feasibility``), its box
   (:func:`region_box`), :func:`expected_improvement` and its maximisation
   (``best_candidates``).
 - ``tuners``: Keras Tuner's ``RandomSearch``, ``BayesianOptimization`` and ``Hyperband`` with
@@ -72,7 +73,8 @@ from tfcourse.tuning.scales import (
     one_minus_log_uniform,
     power_of_two,
 )
-from tfcourse.tuning.trust_region import copula_scores, expected_improvement, region_box
+from tfcourse.tuning.trust_region import (copula_scores, expected_improvement, region_box,
+                                          transform_scores)
 from tfcourse.tuning.tuners import (
     BayesianOptimization,
     Hyperband,
@@ -98,5 +100,6 @@ __all__ = [
     "check_space", "copula_scores", "digits", "expected_improvement", "free_port",
     "keras_tuner_seed", "learning_rate", "log_uniform", "momentum_beta",
     "one_minus_log_uniform", "oracle_lock", "power_of_two", "region_box", "require_hypermodel",
-    "requeue_trial", "role", "round_sizes", "serve_oracle", "value_width", "zoom_box",
+    "requeue_trial", "role", "round_sizes", "serve_oracle", "transform_scores", "value_width",
+    "zoom_box",
 ]

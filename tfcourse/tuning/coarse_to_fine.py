@@ -98,7 +98,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
     :meth:`initial_trials`),
     then one trial at a time, the point of largest expected improvement (times the probability
     of not failing, from a classifier of the failed trials) inside a box centred on the best
-    trial by a Gaussian process fitted to the ranks of the scores, its side on each axis
+    trial by a Gaussian process fitted to the transformed scores
+    (:func:`trust_region.transform_scores`), its side on each axis
     following the model's length scale there; the box doubles after
     ``success_tolerance`` improvements in a row, halves after ``failure_tolerance`` misses in a
     row, and a box shorter than ``length_min`` restarts the search from a fresh round 0.
@@ -474,7 +475,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         # their own, P(feasible), which multiplies the expected improvement (and puts likely
         # failures last).
         xs = x[ok]
-        z = trust_region.copula_scores([s for s in scores if s is not None])
+        z = trust_region.transform_scores([s for s in scores if s is not None])
         fit_seed = self.seed * 100_003 + index
         gp = trust_region.fit_gp(xs, z, seed=fit_seed)
         centre = xs[int(np.argmax(gp.predict(xs)))]
@@ -499,8 +500,8 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         ``upto`` in creation order, default all), the one to use.
 
         ``zoom="box"``: the best observed score (what ``get_best_trials(1)`` returns). With the
-        trust region, a Gaussian process (:func:`trust_region.fit_gp`, the ranks of every
-        trial that scored, all restarts together) is fitted first; where its noise term is a
+        trust region, a Gaussian process (:func:`trust_region.fit_gp`, the transformed
+        scores of every trial that scored, all restarts together) is fitted first; where its noise term is a
         sizeable share of the scores' variance (:data:`trust_region.NOISY`, e.g. one training
         seed's validation accuracy per configuration), the trial with the best posterior mean
         is recommended: a configuration that scored high once by luck is not preferred to one
@@ -519,7 +520,7 @@ class CoarseToFineOracle(keras_tuner.Oracle):
         if self.zoom != "trust-region" or len(done) < 2 * (len(self._axes()) + 1):
             return best
         x = np.array([self._position(t.hyperparameters.values) for t in done], dtype=float)
-        gp = trust_region.fit_gp(x, trust_region.copula_scores(scores),
+        gp = trust_region.fit_gp(x, trust_region.transform_scores(scores),
                                  seed=self.seed * 100_003 + len(ids))
         if trust_region.noise_share(gp) < trust_region.NOISY:
             return best

@@ -10,8 +10,10 @@ the box, one trial at a time:
    it bend around each one, times a constant, plus a ``WhiteKernel`` noise term) is fitted to
    the trials that scored, each at its position ``hp.value_to_prob(value)`` in [0, 1] on
    every axis (the hyperparameter's own scale: log for a learning rate). The scores enter
-   through their ranks (:func:`copula_scores`, a normal-scores transform): a plateau of
-   chance-level trials becomes one tied value instead of a cliff the model must bend around.
+   through :func:`transform_scores`: where a plateau of equal scores is found (chance-level
+   trials), their ranks (:func:`copula_scores`, a normal-scores transform), so that the
+   plateau becomes one tied value instead of a cliff the model must bend around; otherwise a
+   Yeo-Johnson power transform, which keeps how much better the best trials are.
    A failed trial (a diverged network) is entered as bad in a model of its own,
    :class:`Feasibility` (a Gaussian-process classifier: the probability that a trial there
    does not fail), instead of being dropped or ranked into the scores, where a cliff of
@@ -79,6 +81,51 @@ def copula_scores(scores, failed=()):
     s[bad] = low
     ranks = rankdata(s)  # average ranks for ties
     return norm.ppf((ranks - 0.5) / len(s))
+
+
+# A plateau: at least this many trials (and this share of them) with one same score.
+PLATEAU = (3, 0.1)
+
+
+def transform_scores(scores):
+    """The scores as the model sees them: their ranks where there is a plateau, else a
+    Yeo-Johnson power transform.
+
+    Course formula: none (the course zooms by hand). Two transforms, both increasing, so the
+    order of the trials is kept:
+
+    - **Plateau** (the largest group of equal scores has at least max(3, 10 %) of the trials,
+      e.g. networks stuck at chance-level accuracy, a discrete validation accuracy):
+      :func:`copula_scores`, the normal scores of the ranks. The plateau becomes one tied
+      value one rank below the next trial, instead of a cliff the model must bend around.
+    - **Otherwise** (a score that varies smoothly: a validation loss, a noise-free
+      objective): ``sklearn.preprocessing.PowerTransformer()`` (Yeo-Johnson, then
+      standardised), which keeps how much better the best trials are. Ranks throw that away:
+      a trial far better than the rest is only one rank above the next, and the expected
+      improvement near it is underestimated. On the design tasks (30 seeds, 50 trials) this
+      halved the median regret on Hartmann-6 at 50 trials and took Branin and Hartmann-3 to
+      their optimum; on the MLP table with a chance-level plateau (vehicle) the power
+      transform alone was worse (p 0.03), hence the ranks there.
+
+    With fewer than 3 trials or all scores equal: the ranks.
+
+    >>> z = transform_scores([0.0, 1.0, 2.0, 10.0])  # no plateau: magnitudes kept
+    >>> bool(z[3] - z[2] > z[1] - z[0])
+    True
+
+    Course 2, week 3; lesson c2w3_hyperparameter_search (through :class:`CoarseToFineOracle`).
+    """
+    s = np.asarray(scores, dtype=float)
+    if len(s) < 3 or not np.all(np.isfinite(s)) or np.ptp(s) == 0:
+        return copula_scores(s)
+    _, counts = np.unique(s, return_counts=True)
+    if counts.max() >= max(PLATEAU[0], PLATEAU[1] * len(s)):
+        return copula_scores(s)
+    from sklearn.preprocessing import PowerTransformer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. overflow in the power for large scores
+        return PowerTransformer().fit_transform(s.reshape(-1, 1)).ravel()
 
 
 def make_gp(dims: int, seed: int):
