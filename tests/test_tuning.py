@@ -729,10 +729,13 @@ def test_transform_scores_uses_ranks_on_a_plateau():
                                   tuning.copula_scores(base + [0.0] * 4))
     rng = np.random.default_rng(1)
     for wild in (np.r_[rng.random(19), 1e30], np.r_[-rng.random(19), -1e30],
-                 rng.random(20) * 1e6 + 1e8):  # scores of any size give a usable transform
+                 rng.random(20) * 1e6 + 1e8):  # large scores: still the power transform
         z = tuning.transform_scores(wild)
-        assert np.all(np.isfinite(z))
+        assert np.all(np.isfinite(z)) and not np.allclose(z, tuning.copula_scores(wild))
         assert np.all(np.diff(z[np.argsort(wild, kind="stable")]) >= 0)
+    overflow = np.r_[rng.random(10), 1e300]  # the power overflows: the ranks
+    np.testing.assert_array_equal(tuning.transform_scores(overflow),
+                                  tuning.copula_scores(overflow))
     for few in ([1.0, 2.0], [0.5, 0.5, 0.5]):  # under 3 trials or no spread: the ranks
         np.testing.assert_array_equal(tuning.transform_scores(few), tuning.copula_scores(few))
 

@@ -107,8 +107,8 @@ def transform_scores(scores):
       Hartmann-3 to their optimum; on the MLP table with a chance-level plateau (vehicle) the
       power transform alone was worse (p 0.03), hence the ranks there.
 
-    With fewer than 3 trials, all scores equal, or a power transform that overflows or does not
-    keep the order (scores of wildly different sizes): the ranks.
+    With fewer than 3 trials, all scores equal, or a power transform that overflows (scores of
+    wildly different sizes): the ranks.
 
     >>> z = transform_scores([0.0, 1.0, 2.0, 10.0])  # no plateau: magnitudes kept
     >>> bool(z[3] - z[2] > z[1] - z[0])
@@ -127,11 +127,8 @@ def transform_scores(scores):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # e.g. overflow in the power for large scores
         z = PowerTransformer().fit_transform(s.reshape(-1, 1)).ravel()
-    # A fit that overflows, or rounds two different scores into one order the other way round,
-    # would mislead the model: the ranks then.
-    if not np.all(np.isfinite(z)) or np.any(np.diff(z[np.argsort(s, kind="stable")]) < 0):
-        return copula_scores(s)
-    return z
+    # Scores of wildly different sizes (e.g. 1e300 next to 1) overflow the power: the ranks.
+    return z if np.all(np.isfinite(z)) else copula_scores(s)
 
 
 def make_gp(dims: int, seed: int):
